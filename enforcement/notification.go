@@ -1,0 +1,42 @@
+package enforcement
+
+import "time"
+
+// Notification is an item in a person's in-app inbox.
+type Notification struct {
+	ID          int64            `json:"id"`
+	Kind        string           `json:"kind"`
+	SubjectKind SubjectKind      `json:"subject_kind"`
+	SubjectID   int64            `json:"subject_id"`
+	Level       *EscalationLevel `json:"level,omitempty"`
+	TitleZH     string           `json:"title_zh"`
+	TitleEN     string           `json:"title_en"`
+	CreatedAt   time.Time        `json:"created_at"`
+	ReadAt      *time.Time       `json:"read_at,omitempty"`
+}
+
+// NotificationFilter selects the actor's own notifications.
+type NotificationFilter struct {
+	UnreadOnly bool
+	Limit      int
+}
+
+// AuditEvent is an immutable record of who changed what, when (审计记录).
+type AuditEvent struct {
+	ID          int64          `json:"id"`
+	At          time.Time      `json:"at"`
+	ActorID     *int64         `json:"actor_id,omitempty"`
+	ActorName   string         `json:"actor_name"`
+	Department  string         `json:"department,omitempty"`
+	Action      string         `json:"action"`
+	SubjectKind SubjectKind    `json:"subject_kind"`
+	SubjectID   int64          `json:"subject_id"`
+	Details     map[string]any `json:"details,omitempty"`
+}
+
+// AuditFilter selects audit events.
+type AuditFilter struct {
+	SubjectKind *SubjectKind
+	SubjectID   *int64
+	Limit       int
+}

@@ -1,0 +1,179 @@
+package enforcement
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Severity is a hazard's severity: general (一般隐患) or major (重大隐患).
+type Severity string
+
+// The severities.
+const (
+	SeverityGeneral Severity = "general"
+	SeverityMajor   Severity = "major"
+)
+
+// Valid reports whether s is general or major.
+func (s Severity) Valid() bool { return s == SeverityGeneral || s == SeverityMajor }
+
+// Hazard is a defect found during a visit (隐患).
+type Hazard struct {
+	ID           int64    `json:"id"`
+	VisitID      int64    `json:"visit_id,omitempty"`
+	EnterpriseID int64    `json:"enterprise_id"`
+	Department   string   `json:"department"`
+	Severity     Severity `json:"severity"`
+	// NegativeList marks a hit on the negative list (负面清单): always a
+	// major hazard.
+	NegativeList bool      `json:"negative_list"`
+	Description  string    `json:"description"`
+	RecordedBy   int64     `json:"recorded_by"`
+	FoundAt      time.Time `json:"found_at"`
+}
+
+// HazardCreate is the input of a hazard recorded on a visit.
+type HazardCreate struct {
+	VisitID      int64    `json:"visit_id"`
+	Severity     Severity `json:"severity"`
+	NegativeList bool     `json:"negative_list"`
+	Description  string   `json:"description"`
+}
+
+// Validate checks the input; a negative-list hit is made major. It returns
+// EINVALID with the field at fault.
+func (h *HazardCreate) Validate() error {
+	h.Description = strings.TrimSpace(h.Description)
+	if h.NegativeList {
+		h.Severity = SeverityMajor
+	}
+	switch {
+	case h.VisitID <= 0:
+		return FieldError("visit_id", "Name the visit the hazard was found on.")
+	case !h.Severity.Valid():
+		return FieldError("severity", "Severity must be general or major; got %q.", h.Severity)
+	case h.Description == "":
+		return FieldError("description", "Describe the hazard.")
+	}
+	return nil
+}
+
+// OrderStatus is where a rectification order stands: open → submitted →
+// verified (closed); submitted → open when verification fails; open →
+// overdue at the deadline; cancelled by the issuing department.
+type OrderStatus string
+
+// The rectification order statuses.
+const (
+	OrderOpen      OrderStatus = "open"
+	OrderOverdue   OrderStatus = "overdue"
+	OrderSubmitted OrderStatus = "submitted"
+	OrderVerified  OrderStatus = "verified"
+	OrderCancelled OrderStatus = "cancelled"
+)
+
+// Closed reports whether an order in status s needs no more work.
+func (s OrderStatus) Closed() bool { return s == OrderVerified || s == OrderCancelled }
+
+// VerificationDueDays is how long an inspector has to verify a
+// rectification after the enterprise asks for it: 10 calendar days (a Hubei
+// rule, used as the default; DESIGN.md §3). Calendar days, because 行政处罚法
+// art. 85 counts only its 2, 3, 5 and 7 day periods in working days.
+const VerificationDueDays = 10
+
+// DueRule says how an order's due date was set: either a calendar date
+// (Date set) or N working days after the day of issue (WorkingDays set).
+// Exactly one is set. Stored with the order as "date" or "working_days:N".
+type DueRule struct {
+	Date        *Date `json:"due_date,omitempty"`
+	WorkingDays *int  `json:"due_working_days,omitempty"`
+}
+
+// maxDueWorkingDays bounds a due date given in working days (about a year).
+const maxDueWorkingDays = 250
+
+// Resolve returns the concrete due date and the stored rule text. issuedOn
+// is the day of issue in the order's time zone. It returns EINVALID when
+// neither or both are set, when the date is before the day of issue, or when
+// the number of working days is not between 1 and 250.
+func (r DueRule) Resolve(cal Calendar, issuedOn Date) (Date, string, error) {
+	switch {
+	case r.Date != nil && r.WorkingDays != nil:
+		return Date{}, "", FieldError("due_date", "Give the due date either as a date or as a number of working days, not both.")
+	case r.Date != nil:
+		if r.Date.Before(issuedOn) {
+			return Date{}, "", FieldError("due_date", "The due date %s is before the day of issue %s.", r.Date, issuedOn)
+		}
+		return *r.Date, "date", nil
+	case r.WorkingDays != nil:
+		n := *r.WorkingDays
+		if n < 1 || n > maxDueWorkingDays {
+			return Date{}, "", FieldError("due_working_days", "The number of working days must be between 1 and %d; got %d.", maxDueWorkingDays, n)
+		}
+		d, err := AddWorkingDays(cal, issuedOn, n)
+		if err != nil {
+			return Date{}, "", err
+		}
+		return d, "working_days:" + strconv.Itoa(n), nil
+	}
+	return Date{}, "", FieldError("due_date", "Give a due date (YYYY-MM-DD) or a number of working days.")
+}
+
+// RectificationOrder is the order to fix one or more hazards by a due date
+// (整改通知 / 责令限期整改).
+type RectificationOrder struct {
+	ID           int64       `json:"id"`
+	EnterpriseID int64       `json:"enterprise_id"`
+	Enterprise   string      `json:"enterprise_name"`
+	VisitID      int64       `json:"visit_id,omitempty"`
+	Department   string      `json:"department"`
+	Severity     Severity    `json:"severity"`
+	Status       OrderStatus `json:"status"`
+	HazardIDs    []int64     `json:"hazard_ids"`
+	IssuedBy     int64       `json:"issued_by"`
+	IssuedAt     time.Time   `json:"issued_at"`
+	// DueOn is the due date in TimeZone; DueAt is its end (the deadline).
+	DueOn    Date      `json:"due_on"`
+	DueRule  string    `json:"due_rule"`
+	DueAt    time.Time `json:"due_at"`
+	TimeZone string    `json:"time_zone"`
+	Evidence string    `json:"evidence,omitempty"`
+	// VerificationDueAt is set when evidence arrives: VerificationDueDays
+	// calendar days later.
+	VerificationDueAt *time.Time   `json:"verification_due_at,omitempty"`
+	ClosedAt          *time.Time   `json:"closed_at,omitempty"`
+	Listed            bool         `json:"listed"`
+	Escalations       []Escalation `json:"escalations"`
+}
+
+// OrderCreate is the input of a rectification order issued on a visit.
+type OrderCreate struct {
+	HazardIDs []int64 `json:"hazard_ids"`
+	DueRule
+}
+
+// EvidenceCreate is the enterprise's report that the hazards are fixed,
+// recorded by an inspector on the enterprise's behalf.
+type EvidenceCreate struct {
+	Text string `json:"text"`
+}
+
+// VerificationCreate is the inspector's verification (复查). A failed
+// verification reopens the order with a new due date from NewDue.
+type VerificationCreate struct {
+	Passed bool    `json:"passed"`
+	Note   string  `json:"note"`
+	NewDue DueRule `json:"new_due"`
+}
+
+// OrderFilter selects rectification orders. A dept_lead or inspector only
+// ever sees their own department's.
+type OrderFilter struct {
+	ID         *int64
+	Department *string
+	Status     *OrderStatus
+	Listed     *bool
+	Limit      int
+	Offset     int
+}

@@ -1,0 +1,126 @@
+package enforcement
+
+import (
+	"context"
+	"time"
+)
+
+// Every service method reads the actor from ctx (see ActorFromContext) and
+// returns EUNAUTHORIZED when there is none. A dept_lead or inspector only
+// sees their own department's records, plus the joint visits their
+// department is part of: any other id returns ENOTFOUND, never EFORBIDDEN
+// (DESIGN.md §5). Every state change writes an AuditEvent in the same
+// transaction.
+
+// OperationService plans joint operations.
+type OperationService interface {
+	// CreateOperation stores a draft. Coordinators only (EFORBIDDEN);
+	// EINVALID for bad input or unknown department, industry or
+	// subdistrict codes.
+	CreateOperation(ctx context.Context, c *OperationCreate) (*Operation, error)
+	// FindOperationByID returns ENOTFOUND when there is no such operation.
+	FindOperationByID(ctx context.Context, id int64) (*Operation, error)
+	// FindOperations lists operations, newest first.
+	FindOperations(ctx context.Context, f OperationFilter) ([]*Operation, error)
+	// SubmitOperation moves a draft to planning and enqueues the plan job in
+	// the same transaction. ECONFLICT unless the operation is a draft.
+	SubmitOperation(ctx context.Context, id int64) (*Operation, error)
+	// CancelOperation cancels an operation that is not completed, and its
+	// open tasks. ECONFLICT when it is completed or already cancelled.
+	CancelOperation(ctx context.Context, id int64, reason string) (*Operation, error)
+}
+
+// PlanService runs the plan job of an operation. It is called by a River
+// worker with no actor in ctx.
+type PlanService interface {
+	// PlanOperation draws the targets, builds visits and tasks and moves the
+	// operation from planning to planned, all in one transaction. It is
+	// idempotent: an operation no longer in planning is left alone. A draw
+	// that cannot be scheduled marks the plan error and moves the operation
+	// back to draft, leaving no visit behind.
+	PlanOperation(ctx context.Context, id int64) error
+}
+
+// TaskService hands out tasks to departments.
+type TaskService interface {
+	// FindTasks lists tasks visible to the actor, soonest visit first.
+	FindTasks(ctx context.Context, f TaskFilter) ([]*Task, error)
+	// FindTaskByID returns ENOTFOUND for another department's task.
+	FindTaskByID(ctx context.Context, id int64) (*Task, error)
+	// AcceptTask accepts a pending task of the lead's department and assigns
+	// inspectorIDs: at least MinInspectorsPerTask (行政处罚法 art. 42), all
+	// inspectors of that department (EINVALID otherwise). ECONFLICT unless
+	// pending; EFORBIDDEN for a non-lead of that department.
+	AcceptTask(ctx context.Context, id int64, inspectorIDs []int64) (*Task, error)
+	// DeclineTask declines a pending task; the reason is required (EINVALID).
+	DeclineTask(ctx context.Context, id int64, reason string) (*Task, error)
+	// ReassignTask hands a declined task to department dept (coordinators
+	// only) as a new pending task with a new acceptance due date, and marks
+	// the declined one reassigned. It returns the new task.
+	ReassignTask(ctx context.Context, id int64, dept string) (*Task, error)
+	// FindInspectors lists the inspectors of the actor's department (any
+	// department for coordinators and admins when dept is given).
+	FindInspectors(ctx context.Context, dept string) ([]UserRef, error)
+}
+
+// VisitService records what inspectors find on a visit.
+type VisitService interface {
+	// FindVisitByID returns the visit with its tasks and hazards; ENOTFOUND
+	// when the actor's department has no task on it.
+	FindVisitByID(ctx context.Context, id int64) (*Visit, error)
+	// RecordHazard records a hazard on a visit on which the inspector's
+	// department has an accepted (or in-progress) task; ECONFLICT otherwise.
+	RecordHazard(ctx context.Context, c *HazardCreate) (*Hazard, error)
+}
+
+// RectificationService runs rectification orders and their clocks.
+type RectificationService interface {
+	// IssueOrder issues a rectification order for hazards of one visit
+	// recorded by the actor's department, due per c.DueRule in the
+	// enterprise's time zone, and writes its escalation ladder.
+	IssueOrder(ctx context.Context, c *OrderCreate) (*RectificationOrder, error)
+	// FindOrderByID returns the order with its escalations; ENOTFOUND for
+	// another department's order.
+	FindOrderByID(ctx context.Context, id int64) (*RectificationOrder, error)
+	// FindOrders lists orders visible to the actor (the 整改台账).
+	FindOrders(ctx context.Context, f OrderFilter) ([]*RectificationOrder, error)
+	// SubmitEvidence records the enterprise's evidence: open or overdue →
+	// submitted, and the verification falls due VerificationDueDays
+	// calendar days later. ECONFLICT in any other status.
+	SubmitEvidence(ctx context.Context, id int64, c *EvidenceCreate) (*RectificationOrder, error)
+	// VerifyOrder records a verification of a submitted order. Passed closes
+	// it (verified) and cancels the escalations not yet fired; failed
+	// reopens it with the new due date and a new ladder.
+	VerifyOrder(ctx context.Context, id int64, c *VerificationCreate) (*RectificationOrder, error)
+	// CancelOrder cancels an order not yet closed and its pending
+	// escalations. Department leads only.
+	CancelOrder(ctx context.Context, id int64, reason string) (*RectificationOrder, error)
+}
+
+// EscalationService fires the escalations whose time has come.
+type EscalationService interface {
+	// SweepEscalations fires every pending escalation with fire_at ≤ now,
+	// set-based, each exactly once even when several sweeps run at once,
+	// and writes the inbox notifications of its recipients. Level 1 of an
+	// order marks it overdue; level 3 lists it (挂牌督办).
+	SweepEscalations(ctx context.Context, now time.Time) (*SweepResult, error)
+}
+
+// InboxService is the actor's in-app inbox.
+type InboxService interface {
+	FindNotifications(ctx context.Context, f NotificationFilter) ([]*Notification, error)
+	// MarkNotificationRead returns ENOTFOUND for another person's item.
+	MarkNotificationRead(ctx context.Context, id int64) error
+}
+
+// AuditService reads the audit trail: auditors, coordinators and admins.
+type AuditService interface {
+	FindAuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, error)
+}
+
+// UserService keeps the users table in step with sign-ins.
+type UserService interface {
+	// UpsertUser records a signed-in actor (by issuer and subject) and sets
+	// a.UserID.
+	UpsertUser(ctx context.Context, a *Actor) error
+}

@@ -1,0 +1,85 @@
+package enforcement
+
+import "time"
+
+// TaskStatus is where a task (任务, one department's share of a visit)
+// stands: pending → accepted → in_progress → reported → closed;
+// pending → declined (with a reason) → reassigned by a coordinator; and
+// cancelled when its operation is re-planned or cancelled (DESIGN.md §3).
+type TaskStatus string
+
+// The task statuses.
+const (
+	TaskPending    TaskStatus = "pending"
+	TaskAccepted   TaskStatus = "accepted"
+	TaskInProgress TaskStatus = "in_progress"
+	TaskReported   TaskStatus = "reported"
+	TaskClosed     TaskStatus = "closed"
+	TaskDeclined   TaskStatus = "declined"
+	TaskReassigned TaskStatus = "reassigned"
+	TaskCancelled  TaskStatus = "cancelled"
+)
+
+// DefaultAcceptanceWorkingDays is the default acceptance due date of a
+// task: 2 working days after dispatch (DESIGN.md §3).
+const DefaultAcceptanceWorkingDays = 2
+
+// MinInspectorsPerTask is the fewest inspectors a task may be accepted
+// with: 行政处罚法 art. 42 requires at least two enforcement officers.
+const MinInspectorsPerTask = 2
+
+// UserRef names a person in a listing.
+type UserRef struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// Task is one department's share of a visit.
+type Task struct {
+	ID          int64      `json:"id"`
+	VisitID     int64      `json:"visit_id"`
+	OperationID int64      `json:"operation_id"`
+	Department  string     `json:"department"`
+	Status      TaskStatus `json:"status"`
+	// AcceptanceDueOn is the last day to accept or decline, and
+	// AcceptanceDueAt its end in the district's time zone.
+	AcceptanceDueOn Date      `json:"acceptance_due_on"`
+	AcceptanceDueAt time.Time `json:"acceptance_due_at"`
+	DeclineReason   string    `json:"decline_reason,omitempty"`
+	Inspectors      []UserRef `json:"inspectors"`
+	// ScheduledOn is the working day of the visit.
+	ScheduledOn Date `json:"scheduled_on"`
+	// Enterprise and OtherDepartments describe the visit the task is part of.
+	EnterpriseID     int64     `json:"enterprise_id"`
+	EnterpriseName   string    `json:"enterprise_name"`
+	OtherDepartments []string  `json:"other_departments"`
+	OperationTitle   string    `json:"operation_title"`
+	CreatedAt        time.Time `json:"created_at"`
+	UpdatedAt        time.Time `json:"updated_at"`
+}
+
+// TaskFilter selects tasks. A dept_lead or inspector only ever sees their
+// own department's, whatever the filter says.
+type TaskFilter struct {
+	ID          *int64
+	OperationID *int64
+	Department  *string
+	Status      *TaskStatus
+	Limit       int
+	Offset      int
+}
+
+// CanAccept reports whether a task in status s may be accepted or declined.
+func (s TaskStatus) CanAccept() bool { return s == TaskPending }
+
+// Visit is one joint visit to one enterprise on one working day
+// ("进一次门、查多项事"), with the tasks of every department on it.
+type Visit struct {
+	ID             int64     `json:"id"`
+	OperationID    int64     `json:"operation_id"`
+	EnterpriseID   int64     `json:"enterprise_id"`
+	EnterpriseName string    `json:"enterprise_name"`
+	ScheduledOn    Date      `json:"scheduled_on"`
+	Tasks          []*Task   `json:"tasks"`
+	Hazards        []*Hazard `json:"hazards"`
+}
