@@ -63,6 +63,7 @@ type Task struct {
 type TaskFilter struct {
 	ID          *int64
 	OperationID *int64
+	VisitID     *int64
 	Department  *string
 	Status      *TaskStatus
 	Limit       int

@@ -1,0 +1,76 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/jointops/jointops/enforcement"
+)
+
+var (
+	_ enforcement.InboxService = (*DB)(nil)
+	_ enforcement.AuditService = (*DB)(nil)
+)
+
+// FindNotifications lists the actor's own inbox, newest first.
+func (db *DB) FindNotifications(ctx context.Context, f enforcement.NotificationFilter) ([]*enforcement.Notification, error) {
+	a, err := enforcement.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	rows, err := db.Pool.Query(ctx, `
+		SELECT id, kind, subject_kind, subject_id, level, title_zh, title_en, created_at, read_at
+		FROM notifications WHERE user_id = $1 AND (NOT $2 OR read_at IS NULL)
+		ORDER BY id DESC LIMIT $3`, a.UserID, f.UnreadOnly, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToAddrOfStructByPos[enforcement.Notification])
+}
+
+// MarkNotificationRead marks one of the actor's notifications read.
+func (db *DB) MarkNotificationRead(ctx context.Context, id int64) error {
+	a, err := enforcement.RequireActor(ctx)
+	if err != nil {
+		return err
+	}
+	tag, err := db.Pool.Exec(ctx, `UPDATE notifications SET read_at = coalesce(read_at, $3) WHERE id = $1 AND user_id = $2`,
+		id, a.UserID, db.Clock.Now())
+	if err != nil {
+		return err
+	} else if tag.RowsAffected() == 0 {
+		return notFound("notification", id)
+	}
+	return nil
+}
+
+// FindAuditEvents lists audit events, newest first: auditors, coordinators,
+// leadership and admins only.
+func (db *DB) FindAuditEvents(ctx context.Context, f enforcement.AuditFilter) ([]*enforcement.AuditEvent, error) {
+	if _, err := enforcement.RequireRole(ctx, enforcement.RoleAuditor, enforcement.RoleCoordinator, enforcement.RoleLeadership, enforcement.RoleAdmin); err != nil {
+		return nil, err
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 200
+	}
+	var kind *string
+	if f.SubjectKind != nil {
+		k := string(*f.SubjectKind)
+		kind = &k
+	}
+	rows, err := db.Pool.Query(ctx, `
+		SELECT id, at, actor_id, actor_name, coalesce(department_code, ''), action, subject_kind, subject_id, details
+		FROM audit_events
+		WHERE ($1::text IS NULL OR subject_kind = $1) AND ($2::bigint IS NULL OR subject_id = $2)
+		ORDER BY id DESC LIMIT $3`, kind, f.SubjectID, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToAddrOfStructByPos[enforcement.AuditEvent])
+}

@@ -1,0 +1,304 @@
+package postgres
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/jointops/jointops/enforcement"
+)
+
+var _ enforcement.RectificationService = (*DB)(nil)
+
+// IssueOrder issues a rectification order for hazards the actor's
+// department recorded on one visit, and writes its escalation ladder.
+func (db *DB) IssueOrder(ctx context.Context, c *enforcement.OrderCreate) (*enforcement.RectificationOrder, error) {
+	a, err := enforcement.RequireRole(ctx, enforcement.RoleInspector)
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(c.HazardIDs)
+	c.HazardIDs = slices.Compact(c.HazardIDs)
+	if len(c.HazardIDs) == 0 {
+		return nil, enforcement.FieldError("hazard_ids", "Name the hazards the order is to fix.")
+	}
+	var order *enforcement.RectificationOrder
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		var visits, enterprises []int64
+		var severities []string
+		var ordered bool
+		var found int
+		err := tx.QueryRow(ctx, `
+			SELECT array_agg(DISTINCT h.visit_id), array_agg(DISTINCT h.enterprise_id), array_agg(DISTINCT h.severity),
+			       coalesce(bool_or(EXISTS (SELECT 1 FROM rectification_order_hazards oh
+			                       JOIN rectification_orders o ON o.id = oh.rectification_order_id
+			                       WHERE oh.hazard_id = h.id AND o.status <> 'cancelled')), false),
+			       count(*)
+			FROM hazards h WHERE h.id = ANY($1) AND h.department_code = $2`,
+			c.HazardIDs, a.Department).Scan(&visits, &enterprises, &severities, &ordered, &found)
+		if err != nil {
+			return err
+		}
+		if found != len(c.HazardIDs) {
+			return enforcement.FieldError("hazard_ids", "Some of the hazards %v are not your department's.", c.HazardIDs)
+		}
+		if len(visits) != 1 || len(enterprises) != 1 {
+			return enforcement.FieldError("hazard_ids", "One order covers hazards of one visit only.")
+		}
+		if ordered {
+			return enforcement.Errorf(enforcement.ECONFLICT, "Some of the hazards %v are already under a rectification order.", c.HazardIDs)
+		}
+		sev := enforcement.SeverityGeneral
+		if slices.Contains(severities, string(enforcement.SeverityMajor)) {
+			sev = enforcement.SeverityMajor
+		}
+		loc, cal, err := db.enterpriseClock(ctx, tx, enterprises[0])
+		if err != nil {
+			return err
+		}
+		now := db.Clock.Now()
+		dueOn, rule, err := c.DueRule.Resolve(cal, enforcement.DateOf(now.In(loc)))
+		if err != nil {
+			return err
+		}
+		var id int64
+		if err := tx.QueryRow(ctx, `
+			INSERT INTO rectification_orders (enterprise_id, visit_id, department_code, severity, issued_by, issued_at,
+			                                  due_on, due_rule, due_at, time_zone, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $6, $6) RETURNING id`,
+			enterprises[0], visits[0], a.Department, string(sev), a.UserID, now,
+			dueOn.UTC(), rule, enforcement.EndOfDay(dueOn, loc), loc.String()).Scan(&id); err != nil {
+			return interpretError(err)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO rectification_order_hazards SELECT $1, unnest($2::bigint[])`, id, c.HazardIDs); err != nil {
+			return err
+		}
+		if err := db.insertLadder(ctx, tx, id, a.Department, sev, dueOn, loc, now, cal); err != nil {
+			return err
+		}
+		if err := db.insertAudit(ctx, tx, a, "rectification_order.issued", enforcement.SubjectRectificationOrder, id,
+			map[string]any{"hazard_ids": c.HazardIDs, "due_on": dueOn.String(), "due_rule": rule}); err != nil {
+			return err
+		}
+		order, err = findOrder(ctx, tx, "", id)
+		return err
+	})
+	return order, err
+}
+
+// enterpriseClock returns the time zone and calendar of an enterprise's
+// deadlines: the district's, unless the enterprise lies in another zone
+// (such as the OSHA replay's), which counts plain weekdays.
+func (db *DB) enterpriseClock(ctx context.Context, q querier, enterpriseID int64) (*time.Location, enforcement.Calendar, error) {
+	var tz string
+	if err := q.QueryRow(ctx, `SELECT time_zone FROM enterprises WHERE id = $1`, enterpriseID).Scan(&tz); err != nil {
+		return nil, nil, interpretError(err)
+	}
+	if tz == "" || tz == db.Location.String() {
+		return db.Location, db.Calendar, nil
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return nil, nil, enforcement.Errorf(enforcement.EINVALID, "Enterprise %d has an unknown time zone %q.", enterpriseID, tz)
+	}
+	return loc, enforcement.WeekdayCalendar{}, nil
+}
+
+// FindOrderByID returns an order with its escalations.
+func (db *DB) FindOrderByID(ctx context.Context, id int64) (*enforcement.RectificationOrder, error) {
+	a, err := enforcement.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return findOrder(ctx, db.Pool, deptScope(a), id)
+}
+
+// FindOrders lists the orders visible to the actor, newest first.
+func (db *DB) FindOrders(ctx context.Context, f enforcement.OrderFilter) ([]*enforcement.RectificationOrder, error) {
+	a, err := enforcement.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return findOrders(ctx, db.Pool, deptScope(a), f)
+}
+
+func findOrder(ctx context.Context, q querier, scope string, id int64) (*enforcement.RectificationOrder, error) {
+	orders, err := findOrders(ctx, q, scope, enforcement.OrderFilter{ID: &id})
+	if err != nil {
+		return nil, err
+	} else if len(orders) == 0 {
+		return nil, notFound("rectification order", id)
+	}
+	o := orders[0]
+	o.Escalations, err = findEscalations(ctx, q, enforcement.SubjectRectificationOrder, id)
+	return o, err
+}
+
+func findOrders(ctx context.Context, q querier, scope string, f enforcement.OrderFilter) ([]*enforcement.RectificationOrder, error) {
+	limit := f.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 200
+	}
+	var status *string
+	if f.Status != nil {
+		s := string(*f.Status)
+		status = &s
+	}
+	rows, err := q.Query(ctx, `
+		SELECT o.id, o.enterprise_id, e.name, coalesce(o.visit_id, 0), coalesce(o.department_code, ''), o.severity, o.status,
+		       coalesce((SELECT array_agg(hazard_id ORDER BY hazard_id) FROM rectification_order_hazards WHERE rectification_order_id = o.id), '{}'),
+		       coalesce(o.issued_by, 0), o.issued_at, o.due_on, o.due_rule, o.due_at, o.time_zone, o.evidence,
+		       o.verification_due_at, o.closed_at, o.listed
+		FROM rectification_orders o JOIN enterprises e ON e.id = o.enterprise_id
+		WHERE ($1 = '' OR o.department_code = $1)
+		  AND ($2::bigint IS NULL OR o.id = $2)
+		  AND ($3::text IS NULL OR o.department_code = $3)
+		  AND ($4::text IS NULL OR o.status = $4)
+		  AND ($5::boolean IS NULL OR o.listed = $5)
+		ORDER BY o.id DESC LIMIT $6 OFFSET $7`,
+		scope, f.ID, f.Department, status, f.Listed, limit, max(f.Offset, 0))
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*enforcement.RectificationOrder, error) {
+		var o enforcement.RectificationOrder
+		var dueOn pgDate
+		err := r.Scan(&o.ID, &o.EnterpriseID, &o.Enterprise, &o.VisitID, &o.Department, &o.Severity, &o.Status,
+			&o.HazardIDs, &o.IssuedBy, &o.IssuedAt, &dueOn, &o.DueRule, &o.DueAt, &o.TimeZone, &o.Evidence,
+			&o.VerificationDueAt, &o.ClosedAt, &o.Listed)
+		o.DueOn = dueOn.Date()
+		return &o, err
+	})
+}
+
+// lockOrder locks an order visible to the actor and returns it.
+func lockOrder(ctx context.Context, tx pgx.Tx, a *enforcement.Actor, id int64) (*enforcement.RectificationOrder, error) {
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM rectification_orders WHERE id = $1 FOR UPDATE`, id); err != nil {
+		return nil, err
+	}
+	return findOrder(ctx, tx, deptScope(a), id)
+}
+
+// SubmitEvidence records the enterprise's evidence and starts the
+// verification clock (VerificationDueDays calendar days). The ladder of
+// the due date stops: the enterprise answered in time.
+func (db *DB) SubmitEvidence(ctx context.Context, id int64, c *enforcement.EvidenceCreate) (*enforcement.RectificationOrder, error) {
+	a, err := enforcement.RequireRole(ctx, enforcement.RoleInspector, enforcement.RoleDeptLead)
+	if err != nil {
+		return nil, err
+	}
+	text := strings.TrimSpace(c.Text)
+	if text == "" {
+		return nil, enforcement.FieldError("text", "Describe the enterprise's evidence of rectification.")
+	}
+	return db.changeOrder(ctx, a, id, func(tx pgx.Tx, o *enforcement.RectificationOrder, now time.Time) (string, map[string]any, error) {
+		if o.Status != enforcement.OrderOpen && o.Status != enforcement.OrderOverdue {
+			return "", nil, enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s; evidence is recorded on an open or overdue order.", id, o.Status)
+		}
+		if _, err := tx.Exec(ctx, `
+			UPDATE rectification_orders SET status = 'submitted', evidence = $2, evidence_at = $3,
+			       verification_due_at = $4, updated_at = $3 WHERE id = $1`,
+			id, text, now, now.AddDate(0, 0, enforcement.VerificationDueDays)); err != nil {
+			return "", nil, err
+		}
+		return "rectification_order.evidence_submitted", nil, cancelEscalations(ctx, tx, enforcement.SubjectRectificationOrder, id, now)
+	})
+}
+
+// VerifyOrder records a verification: passed closes the order, failed
+// reopens it with a new due date and a new ladder.
+func (db *DB) VerifyOrder(ctx context.Context, id int64, c *enforcement.VerificationCreate) (*enforcement.RectificationOrder, error) {
+	a, err := enforcement.RequireRole(ctx, enforcement.RoleInspector)
+	if err != nil {
+		return nil, err
+	}
+	return db.changeOrder(ctx, a, id, func(tx pgx.Tx, o *enforcement.RectificationOrder, now time.Time) (string, map[string]any, error) {
+		if o.Status != enforcement.OrderSubmitted {
+			return "", nil, enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s; only an order with evidence submitted can be verified.", id, o.Status)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO verifications (rectification_order_id, passed, note, verified_by, verified_at) VALUES ($1, $2, $3, $4, $5)`,
+			id, c.Passed, c.Note, a.UserID, now); err != nil {
+			return "", nil, err
+		}
+		if c.Passed {
+			_, err := tx.Exec(ctx, `
+				UPDATE rectification_orders SET status = 'verified', verified_by = $2, verified_at = $3, closed_at = $3, listed = false, updated_at = $3
+				WHERE id = $1`, id, a.UserID, now)
+			if err != nil {
+				return "", nil, err
+			}
+			return "rectification_order.verified", map[string]any{"passed": true, "note": c.Note, "was_listed": o.Listed},
+				cancelEscalations(ctx, tx, enforcement.SubjectRectificationOrder, id, now)
+		}
+		loc, cal, err := db.enterpriseClock(ctx, tx, o.EnterpriseID)
+		if err != nil {
+			return "", nil, err
+		}
+		dueOn, rule, err := c.NewDue.Resolve(cal, enforcement.DateOf(now.In(loc)))
+		if err != nil {
+			return "", nil, err
+		}
+		if _, err := tx.Exec(ctx, `
+			UPDATE rectification_orders SET status = 'open', due_on = $2, due_rule = $3, due_at = $4,
+			       evidence = '', evidence_at = NULL, verification_due_at = NULL, updated_at = $5
+			WHERE id = $1`, id, dueOn.UTC(), rule, enforcement.EndOfDay(dueOn, loc), now); err != nil {
+			return "", nil, err
+		}
+		if err := cancelEscalations(ctx, tx, enforcement.SubjectRectificationOrder, id, now); err != nil {
+			return "", nil, err
+		}
+		return "rectification_order.verification_failed", map[string]any{"passed": false, "note": c.Note, "new_due_on": dueOn.String(), "due_rule": rule},
+			db.insertLadder(ctx, tx, id, o.Department, o.Severity, dueOn, loc, now, cal)
+	})
+}
+
+// CancelOrder cancels an order that is not closed, and its pending ladder.
+func (db *DB) CancelOrder(ctx context.Context, id int64, reason string) (*enforcement.RectificationOrder, error) {
+	a, err := enforcement.RequireRole(ctx, enforcement.RoleDeptLead)
+	if err != nil {
+		return nil, err
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return nil, enforcement.FieldError("reason", "Say why the order is cancelled.")
+	}
+	return db.changeOrder(ctx, a, id, func(tx pgx.Tx, o *enforcement.RectificationOrder, now time.Time) (string, map[string]any, error) {
+		if o.Status.Closed() {
+			return "", nil, enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s already.", id, o.Status)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE rectification_orders SET status = 'cancelled', closed_at = $2, listed = false, updated_at = $2 WHERE id = $1`, id, now); err != nil {
+			return "", nil, err
+		}
+		return "rectification_order.cancelled", map[string]any{"reason": reason}, cancelEscalations(ctx, tx, enforcement.SubjectRectificationOrder, id, now)
+	})
+}
+
+// changeOrder locks an order the actor's department owns, applies change,
+// writes the audit event it names, and returns the order as it is now.
+func (db *DB) changeOrder(ctx context.Context, a *enforcement.Actor, id int64,
+	change func(tx pgx.Tx, o *enforcement.RectificationOrder, now time.Time) (string, map[string]any, error)) (*enforcement.RectificationOrder, error) {
+	var order *enforcement.RectificationOrder
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		o, err := lockOrder(ctx, tx, a, id)
+		if err != nil {
+			return err
+		}
+		if a.Department != o.Department {
+			return enforcement.Errorf(enforcement.EFORBIDDEN, "Only %s may change this order.", o.Department)
+		}
+		now := db.Clock.Now()
+		action, details, err := change(tx, o, now)
+		if err != nil {
+			return err
+		}
+		if err := db.insertAudit(ctx, tx, a, action, enforcement.SubjectRectificationOrder, id, details); err != nil {
+			return err
+		}
+		order, err = findOrder(ctx, tx, "", id)
+		return err
+	})
+	return order, err
+}

@@ -1,0 +1,275 @@
+package postgres
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/jointops/jointops/enforcement"
+)
+
+var _ enforcement.TaskService = (*DB)(nil)
+
+// FindTasks lists the tasks visible to the actor, soonest visit first.
+func (db *DB) FindTasks(ctx context.Context, f enforcement.TaskFilter) ([]*enforcement.Task, error) {
+	a, err := enforcement.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return findTasks(ctx, db.Pool, deptScope(a), f)
+}
+
+// FindTaskByID returns one task; ENOTFOUND for another department's.
+func (db *DB) FindTaskByID(ctx context.Context, id int64) (*enforcement.Task, error) {
+	a, err := enforcement.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return findTask(ctx, db.Pool, deptScope(a), id)
+}
+
+func findTask(ctx context.Context, q querier, scope string, id int64) (*enforcement.Task, error) {
+	tasks, err := findTasks(ctx, q, scope, enforcement.TaskFilter{ID: &id})
+	if err != nil {
+		return nil, err
+	} else if len(tasks) == 0 {
+		return nil, notFound("task", id)
+	}
+	return tasks[0], nil
+}
+
+// findTasks lists tasks; scope "" sees every department's, otherwise only
+// the department scope.
+func findTasks(ctx context.Context, q querier, scope string, f enforcement.TaskFilter) ([]*enforcement.Task, error) {
+	limit := f.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 200
+	}
+	var status *string
+	if f.Status != nil {
+		s := string(*f.Status)
+		status = &s
+	}
+	rows, err := q.Query(ctx, `
+		SELECT t.id, t.visit_id, t.operation_id, t.department_code, t.status, t.acceptance_due_on, t.acceptance_due_at,
+		       t.decline_reason, v.scheduled_on, e.id, e.name, o.title, t.created_at, t.updated_at,
+		       coalesce((SELECT array_agg(o2.department_code ORDER BY o2.department_code) FROM tasks o2
+		                 WHERE o2.visit_id = t.visit_id AND o2.id <> t.id AND o2.status NOT IN ('cancelled', 'reassigned', 'declined')), '{}'),
+		       coalesce((SELECT array_agg(u.id ORDER BY u.id) FROM task_inspectors ti JOIN users u ON u.id = ti.user_id WHERE ti.task_id = t.id), '{}'),
+		       coalesce((SELECT array_agg(u.name ORDER BY u.id) FROM task_inspectors ti JOIN users u ON u.id = ti.user_id WHERE ti.task_id = t.id), '{}')
+		FROM tasks t
+		JOIN visits v ON v.id = t.visit_id
+		JOIN enterprises e ON e.id = v.enterprise_id
+		JOIN operations o ON o.id = t.operation_id
+		WHERE ($1 = '' OR t.department_code = $1)
+		  AND ($2::bigint IS NULL OR t.id = $2)
+		  AND ($3::bigint IS NULL OR t.operation_id = $3)
+		  AND ($4::text IS NULL OR t.department_code = $4)
+		  AND ($5::text IS NULL OR t.status = $5)
+		  AND ($8::bigint IS NULL OR t.visit_id = $8)
+		ORDER BY v.scheduled_on, t.id
+		LIMIT $6 OFFSET $7`,
+		scope, f.ID, f.OperationID, f.Department, status, limit, max(f.Offset, 0), f.VisitID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*enforcement.Task, error) {
+		var t enforcement.Task
+		var dueOn, scheduled pgDate
+		var ids []int64
+		var names []string
+		err := r.Scan(&t.ID, &t.VisitID, &t.OperationID, &t.Department, &t.Status, &dueOn, &t.AcceptanceDueAt,
+			&t.DeclineReason, &scheduled, &t.EnterpriseID, &t.EnterpriseName, &t.OperationTitle, &t.CreatedAt, &t.UpdatedAt,
+			&t.OtherDepartments, &ids, &names)
+		if err != nil {
+			return nil, err
+		}
+		t.AcceptanceDueOn, t.ScheduledOn = dueOn.Date(), scheduled.Date()
+		t.Inspectors = make([]enforcement.UserRef, len(ids))
+		for i := range ids {
+			t.Inspectors[i] = enforcement.UserRef{ID: ids[i], Name: names[i]}
+		}
+		return &t, nil
+	})
+}
+
+// lockTaskForLead locks a task the actor's department owns and checks the
+// actor leads that department. Another department's task is ENOTFOUND.
+func lockTaskForLead(ctx context.Context, tx pgx.Tx, a *enforcement.Actor, id int64) (*enforcement.Task, error) {
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM tasks WHERE id = $1 FOR UPDATE`, id); err != nil {
+		return nil, err
+	}
+	t, err := findTask(ctx, tx, deptScope(a), id)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Has(enforcement.RoleDeptLead) || a.Department != t.Department {
+		return nil, enforcement.Errorf(enforcement.EFORBIDDEN, "Only the lead of %s may accept or decline this task.", t.Department)
+	}
+	if !t.Status.CanAccept() {
+		return nil, enforcement.Errorf(enforcement.ECONFLICT, "Task %d is %s; only a pending task can be accepted or declined.", id, t.Status)
+	}
+	return t, nil
+}
+
+// AcceptTask accepts a pending task and assigns its inspectors.
+func (db *DB) AcceptTask(ctx context.Context, id int64, inspectorIDs []int64) (*enforcement.Task, error) {
+	a, err := enforcement.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(inspectorIDs)
+	inspectorIDs = slices.Compact(inspectorIDs)
+	if len(inspectorIDs) < enforcement.MinInspectorsPerTask {
+		return nil, enforcement.FieldError("inspector_ids",
+			"Assign at least %d inspectors (行政处罚法 art. 42 requires two enforcement officers); got %d.",
+			enforcement.MinInspectorsPerTask, len(inspectorIDs))
+	}
+	var task *enforcement.Task
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		t, err := lockTaskForLead(ctx, tx, a, id)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `
+			SELECT i FROM unnest($1::bigint[]) i
+			WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = i AND u.department_code = $2 AND 'inspector' = ANY(u.roles))`,
+			inspectorIDs, t.Department)
+		if err != nil {
+			return err
+		}
+		bad, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return err
+		}
+		if len(bad) > 0 {
+			return enforcement.FieldError("inspector_ids", "%v are not inspectors of %s.", bad, t.Department)
+		}
+		now := db.Clock.Now()
+		if _, err := tx.Exec(ctx, `INSERT INTO task_inspectors (task_id, user_id) SELECT $1, unnest($2::bigint[])`, id, inspectorIDs); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE tasks SET status = 'accepted', updated_at = $2 WHERE id = $1`, id, now); err != nil {
+			return err
+		}
+		if err := cancelEscalations(ctx, tx, enforcement.SubjectTask, id, now); err != nil {
+			return err
+		}
+		if err := db.insertAudit(ctx, tx, a, "task.accepted", enforcement.SubjectTask, id, map[string]any{"inspector_ids": inspectorIDs}); err != nil {
+			return err
+		}
+		task, err = findTask(ctx, tx, "", id)
+		return err
+	})
+	return task, err
+}
+
+// DeclineTask declines a pending task with a reason.
+func (db *DB) DeclineTask(ctx context.Context, id int64, reason string) (*enforcement.Task, error) {
+	a, err := enforcement.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return nil, enforcement.FieldError("reason", "Say why the task is declined; the coordinator reads it to reassign the task.")
+	}
+	var task *enforcement.Task
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := lockTaskForLead(ctx, tx, a, id); err != nil {
+			return err
+		}
+		now := db.Clock.Now()
+		if _, err := tx.Exec(ctx, `UPDATE tasks SET status = 'declined', decline_reason = $2, updated_at = $3 WHERE id = $1`, id, reason, now); err != nil {
+			return err
+		}
+		if err := cancelEscalations(ctx, tx, enforcement.SubjectTask, id, now); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO notifications (user_id, kind, subject_kind, subject_id, title_zh, title_en, created_at)
+			SELECT u.id, 'task_declined', 'task', $1::bigint, $2 || ' 退回任务 #' || $1::bigint || '：' || $3, $2 || ' declined task #' || $1::bigint || ': ' || $3, $4
+			FROM users u WHERE 'coordinator' = ANY(u.roles)`, id, a.Department, reason, now); err != nil {
+			return err
+		}
+		if err := db.insertAudit(ctx, tx, a, "task.declined", enforcement.SubjectTask, id, map[string]any{"reason": reason}); err != nil {
+			return err
+		}
+		task, err = findTask(ctx, tx, "", id)
+		return err
+	})
+	return task, err
+}
+
+// ReassignTask hands a declined task to a department as a new pending task.
+func (db *DB) ReassignTask(ctx context.Context, id int64, dept string) (*enforcement.Task, error) {
+	a, err := enforcement.RequireRole(ctx, enforcement.RoleCoordinator)
+	if err != nil {
+		return nil, err
+	}
+	var task *enforcement.Task
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		var status enforcement.TaskStatus
+		var visitID, operationID int64
+		if err := tx.QueryRow(ctx, `SELECT status, visit_id, operation_id FROM tasks WHERE id = $1 FOR UPDATE`, id).
+			Scan(&status, &visitID, &operationID); err != nil {
+			return interpretError(err)
+		}
+		if status != enforcement.TaskDeclined {
+			return enforcement.Errorf(enforcement.ECONFLICT, "Task %d is %s; only a declined task can be reassigned.", id, status)
+		}
+		var busy bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM tasks WHERE visit_id = $1 AND department_code = $2 AND status NOT IN ('declined', 'reassigned', 'cancelled'))`,
+			visitID, dept).Scan(&busy); err != nil {
+			return err
+		}
+		if busy {
+			return enforcement.FieldError("department", "%s already has a task on this visit.", dept)
+		}
+		now := db.Clock.Now()
+		dueOn, dueAt, err := db.acceptanceDue(now)
+		if err != nil {
+			return err
+		}
+		var newID int64
+		if err := tx.QueryRow(ctx, `
+			INSERT INTO tasks (visit_id, operation_id, department_code, acceptance_due_on, acceptance_due_at, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
+			visitID, operationID, dept, dueOn.UTC(), dueAt, now).Scan(&newID); err != nil {
+			return interpretError(err)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE tasks SET status = 'reassigned', reassigned_to = $2, updated_at = $3 WHERE id = $1`, id, newID, now); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO escalations (subject_kind, subject_id, department_code, level, due_on, fire_at, recipients)
+			VALUES ('task', $1, $2, 1, $3, $4, '{dept_lead,coordinator}')`, newID, dept, dueOn.UTC(), dueAt); err != nil {
+			return err
+		}
+		if err := db.insertAudit(ctx, tx, a, "task.reassigned", enforcement.SubjectTask, id, map[string]any{"new_task_id": newID, "department": dept}); err != nil {
+			return err
+		}
+		task, err = findTask(ctx, tx, "", newID)
+		return err
+	})
+	return task, err
+}
+
+// FindInspectors lists the inspectors of a department: the actor's own, or
+// any for an actor who reads all departments.
+func (db *DB) FindInspectors(ctx context.Context, dept string) ([]enforcement.UserRef, error) {
+	a, err := enforcement.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if scope := deptScope(a); scope != "" {
+		dept = scope
+	}
+	rows, err := db.Pool.Query(ctx, `SELECT id, name FROM users WHERE department_code = $1 AND 'inspector' = ANY(roles) ORDER BY id`, dept)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[enforcement.UserRef])
+}

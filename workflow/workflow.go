@@ -1,0 +1,92 @@
+// Package workflow runs jointops' background work on River: the plan job of
+// an operation and the periodic escalation sweep. The jobs call the domain
+// services (implemented by enforcement/postgres) and are wired in cmd.
+package workflow
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/jointops/jointops/enforcement"
+)
+
+// Config wires the workers to the services they drive.
+type Config struct {
+	// Plan runs plan jobs. Required.
+	Plan enforcement.PlanService
+	// Escalations fires due escalations. Required.
+	Escalations enforcement.EscalationService
+	// Clock is the time the sweep fires escalations at. Defaults to the
+	// system clock.
+	Clock enforcement.Clock
+	// SweepInterval is how often the escalation sweep runs. River's
+	// scheduler promotes jobs every 5 s, so a shorter interval gains
+	// nothing. Defaults to 5 s.
+	SweepInterval time.Duration
+	// Logger defaults to slog.Default().
+	Logger *slog.Logger
+	// MaxWorkers is the number of jobs worked at once. Defaults to 10.
+	MaxWorkers int
+	// TestOnly skips River's maintenance services' delays, for tests.
+	TestOnly bool
+}
+
+// WithDefaults returns a copy of c with the defaults filled in.
+func (c Config) WithDefaults() Config {
+	if c.Clock == nil {
+		c.Clock = enforcement.SystemClock{}
+	}
+	if c.SweepInterval <= 0 {
+		c.SweepInterval = 5 * time.Second
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.MaxWorkers <= 0 {
+		c.MaxWorkers = 10
+	}
+	return c
+}
+
+func (c Config) validate() error {
+	if c.Plan == nil || c.Escalations == nil {
+		return errors.New("workflow: Config needs Plan and Escalations")
+	}
+	return nil
+}
+
+// NewClient returns a River client on pool with jointops' workers and the
+// periodic escalation sweep registered. Start it with Start; several
+// clients (one per instance) may run against one database: River elects
+// one leader for the periodic job and spreads the other jobs.
+func NewClient(pool *pgxpool.Pool, cfg Config) (*river.Client[pgx.Tx], error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &PlanWorker{Plan: cfg.Plan})
+	river.AddWorker(workers, &SweepWorker{Escalations: cfg.Escalations, Clock: cfg.Clock})
+	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
+		Queues:   map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
+		Workers:  workers,
+		Logger:   cfg.Logger,
+		TestOnly: cfg.TestOnly,
+		PeriodicJobs: []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return enforcement.SweepEscalationsJob{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("river client: %w", err)
+	}
+	return client, nil
+}
