@@ -68,9 +68,15 @@ func (db *DB) draw(ctx context.Context, tx pgx.Tx, op *enforcement.Operation) (*
 	if err != nil {
 		return nil, err
 	}
+	// Visits start after the acceptance due date, so that every department
+	// has accepted and named its inspectors before the team arrives.
+	accepted, _, err := db.acceptanceDue(db.Clock.Now())
+	if err != nil {
+		return nil, err
+	}
 	first := op.WindowStart
-	if today := db.Today(); !first.After(today) {
-		first = today.AddDays(1) // visits start the day after planning at the earliest
+	if !first.After(accepted) {
+		first = accepted.AddDays(1)
 	}
 	return enforcement.Draw(enforcement.PlanInput{
 		Criteria:    op.Criteria,
