@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // deadlines need Asia/Shanghai even on hosts without zoneinfo
 )
 
 func main() {

@@ -100,7 +100,10 @@ func cancelEscalations(ctx context.Context, tx pgx.Tx, kind enforcement.SubjectK
 	return err
 }
 
-// insertLadder writes the escalation ladder of an order due on dueOn.
+// insertLadder writes the escalation ladder of an order due on dueOn. A
+// level cancelled earlier for the same due date (evidence came, then the
+// verification failed with the same date) is revived; a fired one stays
+// fired, so no level fires twice for one due date.
 func (db *DB) insertLadder(ctx context.Context, tx pgx.Tx, orderID int64, dept string, sev enforcement.Severity,
 	dueOn enforcement.Date, loc *time.Location, issuedAt time.Time, cal enforcement.Calendar) error {
 	steps, err := db.Policies[sev].Schedule(cal, dueOn, loc, issuedAt)
@@ -116,7 +119,9 @@ func (db *DB) insertLadder(ctx context.Context, tx pgx.Tx, orderID int64, dept s
 		batch.Queue(`
 			INSERT INTO escalations (subject_kind, subject_id, department_code, level, due_on, fire_at, recipients)
 			VALUES ('rectification_order', $1, NULLIF($2, ''), $3, $4, $5, $6)
-			ON CONFLICT (subject_kind, subject_id, level, due_on) DO NOTHING`,
+			ON CONFLICT (subject_kind, subject_id, level, due_on) DO UPDATE
+			SET status = 'pending', fire_at = excluded.fire_at, recipients = excluded.recipients, cancelled_at = NULL
+			WHERE escalations.status = 'cancelled'`,
 			orderID, dept, int(s.Level), dueOn.UTC(), s.FireAt, roles)
 	}
 	return tx.SendBatch(ctx, batch).Close()

@@ -122,16 +122,17 @@ func (db *DB) AcceptTask(ctx context.Context, id int64, inspectorIDs []int64) (*
 	}
 	slices.Sort(inspectorIDs)
 	inspectorIDs = slices.Compact(inspectorIDs)
-	if len(inspectorIDs) < enforcement.MinInspectorsPerTask {
-		return nil, enforcement.FieldError("inspector_ids",
-			"Assign at least %d inspectors (行政处罚法 art. 42 requires two enforcement officers); got %d.",
-			enforcement.MinInspectorsPerTask, len(inspectorIDs))
-	}
 	var task *enforcement.Task
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		// Visibility first: another department's task is not found, whatever the input.
 		t, err := lockTaskForLead(ctx, tx, a, id)
 		if err != nil {
 			return err
+		}
+		if len(inspectorIDs) < enforcement.MinInspectorsPerTask {
+			return enforcement.FieldError("inspector_ids",
+				"Assign at least %d inspectors (行政处罚法 art. 42 requires two enforcement officers); got %d.",
+				enforcement.MinInspectorsPerTask, len(inspectorIDs))
 		}
 		rows, err := tx.Query(ctx, `
 			SELECT i FROM unnest($1::bigint[]) i
@@ -219,6 +220,9 @@ func (db *DB) ReassignTask(ctx context.Context, id int64, dept string) (*enforce
 		}
 		if status != enforcement.TaskDeclined {
 			return enforcement.Errorf(enforcement.ECONFLICT, "Task %d is %s; only a declined task can be reassigned.", id, status)
+		}
+		if err := checkCodes(ctx, tx, "departments", "department", []string{dept}); err != nil {
+			return err
 		}
 		var busy bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM tasks WHERE visit_id = $1 AND department_code = $2 AND status NOT IN ('declined', 'reassigned', 'cancelled'))`,

@@ -1,0 +1,159 @@
+// Package web is the HTTP adapter of jointops: the JSON API under /api/v1
+// and a minimal HTML page at /, on a chi router (DESIGN.md §6).
+//
+// It imports the domain only. Who the caller is comes from the request
+// context (enforcement.ActorFromContext), put there by the auth middleware
+// that cmd/jointops mounts through Server.Mount. Every domain error is
+// answered as RFC 9457 problem+json with the status its code maps to, in
+// one place (statusOf).
+package web
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/jointops/jointops/enforcement"
+)
+
+// Server holds the dependencies of the HTTP handlers. cmd/jointops sets
+// the fields, then calls Handler once at start.
+type Server struct {
+	// Operations, Tasks, Visits, Rectifications, Inbox and Audit are the
+	// domain services the handlers call. Required: Handler panics when one
+	// is nil.
+	Operations     enforcement.OperationService
+	Tasks          enforcement.TaskService
+	Visits         enforcement.VisitService
+	Rectifications enforcement.RectificationService
+	Inbox          enforcement.InboxService
+	Audit          enforcement.AuditService
+
+	// Ready reports whether the instance can serve (the database answers);
+	// GET /readyz answers 503 with its error. Defaults to always ready.
+	Ready func(ctx context.Context) error
+
+	// DevClock is the movable clock of `jointops dev`. When set, the routes
+	// GET and POST /api/v1/dev/clock exist and the page reads "today" from
+	// it. Defaults to nil, as in production: then the routes do not exist.
+	DevClock *enforcement.OffsetClock
+	// AfterClockMove runs after POST /api/v1/dev/clock moved DevClock; the
+	// wiring enqueues an escalation sweep there. Defaults to nothing.
+	AfterClockMove func(ctx context.Context) error
+
+	// Location is the district's time zone, for display and for "today".
+	// Defaults to Asia/Shanghai.
+	Location *time.Location
+	// Calendar counts the working days shown as "due in N working days".
+	// Defaults to enforcement.WeekdayCalendar (no holidays).
+	Calendar enforcement.Calendar
+	// Logger logs internal errors and panics with the request id. Defaults
+	// to slog.Default().
+	Logger *slog.Logger
+
+	// Mount, when set, is called on the root router after web's own
+	// middleware (request id, recoverer) and before web registers any
+	// route, so it may call r.Use. cmd/jointops mounts the auth middleware
+	// that puts the actor in the context there, and the routes the auth
+	// package owns (/login, /auth/callback, /logout). Defaults to nothing.
+	Mount func(r chi.Router)
+
+	pages map[string]*template.Template
+}
+
+// Handler returns the router of every route of web:
+//
+//	GET  /healthz, GET /readyz, GET / (the HTML page)
+//	/api/v1: me; operations (+ {id}, submit, cancel, draw); tasks (+ {id},
+//	accept, decline, reassign); inspectors; visits/{id} (+ hazards);
+//	rectification-orders (+ {id}, evidence, verify, cancel); notifications
+//	(+ {id}/read); audit-events; dev/clock when DevClock is set.
+//
+// Every /api/v1 route answers 401 problem+json when no actor is in the
+// context. The routes of the auth package (/login, /auth/callback,
+// /logout) are not web's: cmd/jointops adds them, and the auth middleware,
+// through Mount.
+//
+// Handler panics when a required service is nil or an embedded page is
+// missing or does not parse: both are mistakes of the build or the wiring
+// that must stop the start, not a request.
+func (s *Server) Handler() http.Handler {
+	if err := s.init(); err != nil {
+		panic(err)
+	}
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID, s.commonHeaders, s.recoverer, middleware.GetHead)
+	if s.Mount != nil {
+		s.Mount(r)
+	}
+	r.NotFound(s.handleNotFound)
+	r.MethodNotAllowed(s.methodNotAllowed(r))
+
+	r.Get("/healthz", s.handleHealthz)
+	r.Get("/readyz", s.handleReadyz)
+	r.Get("/", s.handleIndex)
+	r.Route("/api/v1", func(r chi.Router) {
+		r.Use(s.requireActor)
+		// Each resource registers its full paths on this router, not on a
+		// sub-router of its own: chi's Match, which the 405 handler uses
+		// to list the allowed methods, misreports the root of a sub-router.
+		r.Get("/me", s.handleMe)
+		s.operationRoutes(r)
+		s.taskRoutes(r)
+		r.Get("/inspectors", s.handleInspectors)
+		s.visitRoutes(r)
+		s.rectificationRoutes(r)
+		s.notificationRoutes(r)
+		r.Get("/audit-events", s.handleAuditEvents)
+		if s.DevClock != nil {
+			s.devClockRoutes(r)
+		}
+	})
+	return r
+}
+
+// init checks the required fields, fills in the defaults and parses the
+// embedded pages.
+func (s *Server) init() error {
+	for name, missing := range map[string]bool{
+		"Operations": s.Operations == nil, "Tasks": s.Tasks == nil, "Visits": s.Visits == nil,
+		"Rectifications": s.Rectifications == nil, "Inbox": s.Inbox == nil, "Audit": s.Audit == nil,
+	} {
+		if missing {
+			return fmt.Errorf("web: Server.%s is nil", name)
+		}
+	}
+	if s.Location == nil {
+		loc, err := time.LoadLocation("Asia/Shanghai")
+		if err != nil {
+			return fmt.Errorf("web: load Asia/Shanghai: %w", err)
+		}
+		s.Location = loc
+	}
+	if s.Calendar == nil {
+		s.Calendar = enforcement.WeekdayCalendar{}
+	}
+	if s.Logger == nil {
+		s.Logger = slog.Default()
+	}
+	pages, err := parsePages(templateFS)
+	if err != nil {
+		return err
+	}
+	s.pages = pages
+	return nil
+}
+
+// now returns the current time: the dev clock's when there is one.
+func (s *Server) now() time.Time {
+	if s.DevClock != nil {
+		return s.DevClock.Now()
+	}
+	return time.Now()
+}
