@@ -86,6 +86,8 @@ WITH due AS (
 	  OR ('coordinator' = ANY(s.recipients) AND 'coordinator' = ANY(u.roles))
 	  OR ('leadership' = ANY(s.recipients) AND 'leadership' = ANY(u.roles))
 	  OR ('inspector' = ANY(s.recipients) AND u.id = s.issued_by)
+	  -- An order from a registry has no department: its departmental levels go to the coordinators.
+	  OR (s.department_code IS NULL AND s.recipients && '{dept_lead,inspector}' AND 'coordinator' = ANY(u.roles))
 	ON CONFLICT DO NOTHING
 	RETURNING 1
 )
