@@ -33,6 +33,9 @@ type devOptions struct {
 // beforeStart loads the demo data and records the demo users, so that a
 // lead can assign inspectors who have not signed in yet.
 func (d *devOptions) beforeStart(ctx context.Context, app *App) error {
+	if err := d.resumeClock(ctx, app); err != nil {
+		return err
+	}
 	if _, err := postgres.LoadDemoData(ctx, app.Pool); err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}
@@ -44,6 +47,28 @@ func (d *devOptions) beforeStart(ctx context.Context, app *App) error {
 		}
 		if err := app.DB.UpsertUser(ctx, a); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// resumeClock moves the dev clock to the latest time the database has
+// seen, so that a restart never takes the demo back to before deadlines
+// that already passed (the clock only moves forward).
+func (d *devOptions) resumeClock(ctx context.Context, app *App) error {
+	if d.clock == nil {
+		return nil
+	}
+	var latest *time.Time
+	if err := app.Pool.QueryRow(ctx, `SELECT greatest((SELECT max(at) FROM audit_events), (SELECT max(fired_at) FROM escalations))`).Scan(&latest); err != nil {
+		return err
+	}
+	if latest != nil {
+		if behind := latest.Sub(d.clock.Now()); behind > 0 {
+			if _, err := d.clock.Advance(behind); err != nil {
+				return err
+			}
+			app.Logger.Info("dev clock resumed where the demo left it", "now", d.clock.Now())
 		}
 	}
 	return nil
