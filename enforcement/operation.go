@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // OperationStatus is where an operation (联合执法行动) stands:
@@ -81,6 +82,9 @@ type OperationCreate struct {
 	Criteria       Criteria `json:"criteria"`
 }
 
+// maxTitleRunes bounds a title: it must fit a notice and a list row.
+const maxTitleRunes = 200
+
 // maxOperationWindowDays bounds an operation's window: a campaign longer
 // than a year is a typo.
 const maxOperationWindowDays = 366
@@ -93,6 +97,8 @@ func (c *OperationCreate) Validate() error {
 	switch {
 	case c.Title == "":
 		return FieldError("title", "An operation needs a title.")
+	case utf8.RuneCountInString(c.Title) > maxTitleRunes:
+		return FieldError("title", "A title has at most %d characters.", maxTitleRunes)
 	case c.LeadDepartment == "":
 		return FieldError("lead_department", "Name the lead department.")
 	case c.WindowStart.IsZero() || c.WindowEnd.IsZero():

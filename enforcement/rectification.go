@@ -162,7 +162,8 @@ type EvidenceCreate struct {
 // VerificationCreate is the inspector's verification (复查). A failed
 // verification reopens the order with a new due date from NewDue.
 type VerificationCreate struct {
-	Passed bool    `json:"passed"`
+	// Passed is required: true closes the order, false reopens it.
+	Passed *bool   `json:"passed"`
 	Note   string  `json:"note"`
 	NewDue DueRule `json:"new_due"`
 }

@@ -62,6 +62,10 @@ func (c Config) validate() error {
 	return nil
 }
 
+// rescueStuckJobsAfter is how long a running job may go unfinished before
+// River retries it; workers with a longer Timeout get that instead.
+const rescueStuckJobsAfter = 2 * time.Minute
+
 // NewClient returns a River client on pool with jointops' workers and the
 // periodic escalation sweep registered. Start it with Start; several
 // clients (one per instance) may run against one database: River elects
@@ -75,10 +79,14 @@ func NewClient(pool *pgxpool.Pool, cfg Config) (*river.Client[pgx.Tx], error) {
 	river.AddWorker(workers, &PlanWorker{Plan: cfg.Plan})
 	river.AddWorker(workers, &SweepWorker{Escalations: cfg.Escalations, Clock: cfg.Clock})
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
-		Queues:   map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
-		Workers:  workers,
-		Logger:   cfg.Logger,
-		TestOnly: cfg.TestOnly,
+		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
+		// A job left running by a crashed instance is retried after this
+		// (or after its worker's longer timeout), not after River's default
+		// hour: an operation must not sit in planning for an hour.
+		RescueStuckJobsAfter: rescueStuckJobsAfter,
+		Workers:              workers,
+		Logger:               cfg.Logger,
+		TestOnly:             cfg.TestOnly,
 		PeriodicJobs: []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return enforcement.SweepEscalationsJob{}, nil },

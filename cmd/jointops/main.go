@@ -66,6 +66,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return runReplay(ctx, cfg, args[1:], stdout)
 	case "token":
 		return runToken(ctx, cfg, args[1:], stdout)
+	case "bench":
+		return runBench(ctx, cfg, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -1,6 +1,8 @@
 package postgres_test
 
 import (
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -186,7 +188,7 @@ func TestRectificationLadder(t *testing.T) {
 	if _, err := b.db.SubmitEvidence(b.as("emb-i2"), o.ID, &enforcement.EvidenceCreate{Text: "已更换灭火器"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.db.VerifyOrder(b.as("emb-i2"), o.ID, &enforcement.VerificationCreate{Passed: true}); err != nil {
+	if _, err := b.db.VerifyOrder(b.as("emb-i2"), o.ID, &enforcement.VerificationCreate{Passed: ptr(true)}); err != nil {
 		t.Fatal(err)
 	}
 	b.sweepAt(t, deadline.Add(30*24*time.Hour))
@@ -203,7 +205,7 @@ func TestFailedVerificationStartsNewLadder(t *testing.T) {
 	o := b.issueOrder(t, b.acceptedVisit(t), 3)
 	b.db.SubmitEvidence(b.as("emb-i1"), o.ID, &enforcement.EvidenceCreate{Text: "done"})
 	d := enforcement.MustParseDate("2026-03-20")
-	got, err := b.db.VerifyOrder(b.as("emb-i1"), o.ID, &enforcement.VerificationCreate{Passed: false, Note: "仍未整改", NewDue: enforcement.DueRule{Date: &d}})
+	got, err := b.db.VerifyOrder(b.as("emb-i1"), o.ID, &enforcement.VerificationCreate{Passed: ptr(false), Note: "仍未整改", NewDue: enforcement.DueRule{Date: &d}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,5 +275,64 @@ func (b *testBundle) assertFired(t *testing.T, orderID int64, levels ...int) {
 		if got[i] != levels[i] {
 			t.Fatalf("fired levels %v, want %v", got, levels)
 		}
+	}
+}
+
+func TestDueDateMustBeAWorkingDay(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	visitID := b.acceptedVisit(t)
+	h, err := b.db.RecordHazard(b.as("emb-i1"), &enforcement.HazardCreate{VisitID: visitID, Severity: enforcement.SeverityMajor, Description: "违规动火"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	saturday := enforcement.MustParseDate("2026-03-14")
+	_, err = b.db.IssueOrder(b.as("emb-i1"), &enforcement.OrderCreate{HazardIDs: []int64{h.ID}, DueRule: enforcement.DueRule{Date: &saturday}})
+	wantCode(t, err, enforcement.EINVALID)
+	if msg := enforcement.ErrorMessage(err); !strings.Contains(msg, "2026-03-16") {
+		t.Fatalf("the message does not name the next working day: %s", msg)
+	}
+}
+
+func TestOtherDepartmentsOrderIsNotFoundBeforeInputIsChecked(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	o := b.issueOrder(t, b.acceptedVisit(t), 3)
+	_, err := b.db.SubmitEvidence(b.as("msa-i1"), o.ID, &enforcement.EvidenceCreate{Text: ""})
+	wantCode(t, err, enforcement.ENOTFOUND)
+	_, err = b.db.CancelOrder(b.as("msa-lead"), o.ID, "")
+	wantCode(t, err, enforcement.ENOTFOUND)
+	_, err = b.db.AcceptTask(b.as("msa-lead"), 1, nil)
+	if code := enforcement.ErrorCode(err); code != enforcement.ENOTFOUND && code != enforcement.EFORBIDDEN {
+		t.Fatalf("err = %v", err)
+	}
+	_, err = b.db.VerifyOrder(b.as("emb-i1"), o.ID, &enforcement.VerificationCreate{})
+	wantCode(t, err, enforcement.ECONFLICT) // not submitted yet
+}
+
+func TestReassignNotifiesTheNewDepartment(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.plannedOperation(t)
+	msaTasks, _ := b.db.FindTasks(b.as("msa-lead"), enforcement.TaskFilter{})
+	b.db.DeclineTask(b.as("msa-lead"), msaTasks[0].ID, "人手不足")
+	_, err := b.db.ReassignTask(b.as("coord"), msaTasks[0].ID, "")
+	wantCode(t, err, enforcement.EINVALID)
+	_, err = b.db.ReassignTask(b.as("coord"), msaTasks[0].ID, "NOPE")
+	wantCode(t, err, enforcement.EINVALID)
+	fire := &enforcement.Actor{Issuer: "test", Subject: "fire-lead", Name: "fire-lead", Department: "FIRE", Roles: []enforcement.Role{enforcement.RoleDeptLead}}
+	if err := b.db.UpsertUser(b.ctx, fire); err != nil {
+		t.Fatal(err)
+	}
+	task, err := b.db.ReassignTask(b.as("coord"), msaTasks[0].ID, "FIRE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, b.pool, `SELECT count(*) FROM notifications WHERE user_id = $1 AND kind = 'task_reassigned' AND subject_id = $2`, fire.UserID, task.ID); n != 1 {
+		t.Fatalf("the FIRE lead has %d notifications of the reassigned task", n)
+	}
+	op, _ := b.db.FindOperationByID(b.as("coord"), task.OperationID)
+	if !slices.Contains(op.Departments, "FIRE") {
+		t.Fatalf("FIRE did not join the operation: %v", op.Departments)
 	}
 }

@@ -21,6 +21,9 @@ func (db *DB) CreateOperation(ctx context.Context, c *enforcement.OperationCreat
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
+	if today := db.Today(); c.WindowEnd.Before(today) {
+		return nil, enforcement.FieldError("window_end", "The window ends on %s, before today (%s).", c.WindowEnd, today)
+	}
 	var op *enforcement.Operation
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		if err := checkCodes(ctx, tx, "departments", "departments", c.Departments); err != nil {

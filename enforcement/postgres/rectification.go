@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -64,6 +65,9 @@ func (db *DB) IssueOrder(ctx context.Context, c *enforcement.OrderCreate) (*enfo
 		if err != nil {
 			return err
 		}
+		if err := requireWorkingDay(cal, dueOn, "due_date"); err != nil {
+			return err
+		}
 		var id int64
 		if err := tx.QueryRow(ctx, `
 			INSERT INTO rectification_orders (enterprise_id, visit_id, department_code, severity, issued_by, issued_at,
@@ -87,6 +91,34 @@ func (db *DB) IssueOrder(ctx context.Context, c *enforcement.OrderCreate) (*enfo
 		return err
 	})
 	return order, err
+}
+
+// requireWorkingDay refuses a due date that is not a working day: an
+// enterprise cannot be held to a deadline on a public holiday. The message
+// names the next working day to pick instead.
+func requireWorkingDay(cal enforcement.Calendar, d enforcement.Date, field string) error {
+	if cal.IsWorkingDay(d) {
+		return nil
+	}
+	next, err := enforcement.AddWorkingDays(cal, d, 1)
+	if err != nil {
+		return err
+	}
+	return enforcement.FieldError(field, "%s is not a working day (a weekend or public holiday); the next working day is %s.", d, next)
+}
+
+// prefixField renames the fields of an EINVALID error, for input nested
+// under a prefix such as "new_due.".
+func prefixField(err error, prefix string) error {
+	var e *enforcement.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return err
+	}
+	out := &enforcement.Error{Code: e.Code, Message: prefix + e.Message, Fields: map[string]string{}}
+	for k, v := range e.Fields {
+		out.Fields[prefix+k] = v
+	}
+	return out
 }
 
 // enterpriseClock returns the time zone and calendar of an enterprise's
@@ -191,10 +223,10 @@ func (db *DB) SubmitEvidence(ctx context.Context, id int64, c *enforcement.Evide
 		return nil, err
 	}
 	text := strings.TrimSpace(c.Text)
-	if text == "" {
-		return nil, enforcement.FieldError("text", "Describe the enterprise's evidence of rectification.")
-	}
 	return db.changeOrder(ctx, a, id, func(tx pgx.Tx, o *enforcement.RectificationOrder, now time.Time) (string, map[string]any, error) {
+		if text == "" {
+			return "", nil, enforcement.FieldError("text", "Describe the enterprise's evidence of rectification.")
+		}
 		if o.Status != enforcement.OrderOpen && o.Status != enforcement.OrderOverdue {
 			return "", nil, enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s; evidence is recorded on an open or overdue order.", id, o.Status)
 		}
@@ -220,10 +252,13 @@ func (db *DB) VerifyOrder(ctx context.Context, id int64, c *enforcement.Verifica
 			return "", nil, enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s; only an order with evidence submitted can be verified.", id, o.Status)
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO verifications (rectification_order_id, passed, note, verified_by, verified_at) VALUES ($1, $2, $3, $4, $5)`,
-			id, c.Passed, c.Note, a.UserID, now); err != nil {
+			id, c.Passed != nil && *c.Passed, c.Note, a.UserID, now); err != nil {
 			return "", nil, err
 		}
-		if c.Passed {
+		if c.Passed == nil {
+			return "", nil, enforcement.FieldError("passed", "Say whether the verification passed (true) or failed (false).")
+		}
+		if *c.Passed {
 			_, err := tx.Exec(ctx, `
 				UPDATE rectification_orders SET status = 'verified', verified_by = $2, verified_at = $3, closed_at = $3, listed = false, updated_at = $3
 				WHERE id = $1`, id, a.UserID, now)
@@ -239,6 +274,9 @@ func (db *DB) VerifyOrder(ctx context.Context, id int64, c *enforcement.Verifica
 		}
 		dueOn, rule, err := c.NewDue.Resolve(cal, enforcement.DateOf(now.In(loc)))
 		if err != nil {
+			return "", nil, prefixField(err, "new_due.")
+		}
+		if err := requireWorkingDay(cal, dueOn, "new_due.due_date"); err != nil {
 			return "", nil, err
 		}
 		if _, err := tx.Exec(ctx, `
@@ -262,10 +300,10 @@ func (db *DB) CancelOrder(ctx context.Context, id int64, reason string) (*enforc
 		return nil, err
 	}
 	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return nil, enforcement.FieldError("reason", "Say why the order is cancelled.")
-	}
 	return db.changeOrder(ctx, a, id, func(tx pgx.Tx, o *enforcement.RectificationOrder, now time.Time) (string, map[string]any, error) {
+		if reason == "" {
+			return "", nil, enforcement.FieldError("reason", "Say why the order is cancelled.")
+		}
 		if o.Status.Closed() {
 			return "", nil, enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s already.", id, o.Status)
 		}

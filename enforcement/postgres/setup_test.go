@@ -114,3 +114,5 @@ func (b *testBundle) plannedOperation(t *testing.T) *enforcement.Operation {
 	}
 	return op
 }
+
+func ptr[T any](v T) *T { return &v }

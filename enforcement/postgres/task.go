@@ -210,6 +210,9 @@ func (db *DB) ReassignTask(ctx context.Context, id int64, dept string) (*enforce
 	if err != nil {
 		return nil, err
 	}
+	if dept = strings.TrimSpace(dept); dept == "" {
+		return nil, enforcement.FieldError("department", "Name the department to hand the task to.")
+	}
 	var task *enforcement.Task
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var status enforcement.TaskStatus
@@ -250,6 +253,22 @@ func (db *DB) ReassignTask(ctx context.Context, id int64, dept string) (*enforce
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO escalations (subject_kind, subject_id, department_code, level, due_on, fire_at, recipients)
 			VALUES ('task', $1, $2, 1, $3, $4, '{dept_lead,coordinator}')`, newID, dept, dueOn.UTC(), dueAt); err != nil {
+			return err
+		}
+		// The department joins the operation if it was not on it, and its
+		// lead hears of the new task at once.
+		if _, err := tx.Exec(ctx, `
+			UPDATE operations SET departments = array_append(departments, $2), updated_at = $3
+			WHERE id = $1 AND NOT ($2 = ANY(departments))`, operationID, dept, now); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO notifications (user_id, kind, subject_kind, subject_id, title_zh, title_en, created_at)
+			SELECT u.id, 'task_reassigned', 'task', $1::bigint,
+			       '协调员转派任务 #' || $1::bigint || '，请于 ' || to_char($3::date, 'YYYY-MM-DD') || ' 前接收或退回',
+			       'The coordinator handed you task #' || $1::bigint || '; accept or decline by ' || to_char($3::date, 'YYYY-MM-DD'), $4
+			FROM users u WHERE u.department_code = $2 AND 'dept_lead' = ANY(u.roles)`,
+			newID, dept, dueOn.UTC(), now); err != nil {
 			return err
 		}
 		if err := db.insertAudit(ctx, tx, a, "task.reassigned", enforcement.SubjectTask, id, map[string]any{"new_task_id": newID, "department": dept}); err != nil {
