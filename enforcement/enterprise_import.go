@@ -126,6 +126,21 @@ func (e *ImportError) Unwrap() error {
 // It returns an *ImportError (code EINVALID) that lists every bad line at
 // once, or EINVALID when the file has no header or no rows.
 func ParseEnterpriseCSV(r io.Reader) ([]*Enterprise, error) {
+	return ParseEnterpriseCSVKnown(r, nil)
+}
+
+// KnownCodes are the subdistrict and industry codes the district has, so
+// that a parse can report unknown codes on the same pass as every other
+// bad line.
+type KnownCodes struct {
+	Subdistricts map[string]bool
+	Industries   map[string]bool
+}
+
+// ParseEnterpriseCSVKnown is ParseEnterpriseCSV that also reports every
+// row whose subdistrict or industry code is not in known (nil: no such
+// check), so that one run lists every bad line of a file.
+func ParseEnterpriseCSVKnown(r io.Reader, known *KnownCodes) ([]*Enterprise, error) {
 	br := bufio.NewReader(r)
 	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
 		_, _ = br.Discard(3)
@@ -189,6 +204,9 @@ func ParseEnterpriseCSV(r io.Reader) ([]*Enterprise, error) {
 		return nil, Errorf(EINVALID, "The enterprise register has a header but no enterprise rows.")
 	}
 	rowErrs = append(rowErrs, checkEnterpriseRegister(enterprises, func(i int) int { return lines[i] })...)
+	if known != nil {
+		rowErrs = append(rowErrs, checkKnownCodes(enterprises, lines, known)...)
+	}
 	if len(rowErrs) > 0 {
 		sortImportRowErrors(rowErrs)
 		return nil, &ImportError{Rows: rowErrs}
@@ -368,4 +386,24 @@ func csvRowError(err error, line int) ImportRowError {
 		return ImportRowError{Line: pe.Line, Reason: fmt.Sprintf("not valid CSV: %v", pe.Err)}
 	}
 	return ImportRowError{Line: line, Reason: fmt.Sprintf("cannot read the file: %v", err)}
+}
+
+// checkKnownCodes reports the rows whose subdistrict or industry code the
+// district does not have.
+func checkKnownCodes(enterprises []*Enterprise, lines []int, known *KnownCodes) []ImportRowError {
+	var errs []ImportRowError
+	for i, e := range enterprises {
+		if e == nil {
+			continue
+		}
+		if e.Subdistrict != "" && !known.Subdistricts[e.Subdistrict] {
+			errs = append(errs, ImportRowError{Line: lines[i], Field: ColumnSubdistrictCode,
+				Reason: fmt.Sprintf("unknown subdistrict (街道) %q: it is not one of the district's subdistricts", e.Subdistrict)})
+		}
+		if e.Industry != "" && !known.Industries[e.Industry] {
+			errs = append(errs, ImportRowError{Line: lines[i], Field: ColumnIndustryCode,
+				Reason: fmt.Sprintf("unknown industry %q: it is not a GB/T 4754-2017 class that the district supervises", e.Industry)})
+		}
+	}
+	return errs
 }

@@ -3,6 +3,7 @@ package enforcement
 import (
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -256,3 +257,29 @@ func TestValidateEnterpriseRegister(t *testing.T) {
 		t.Errorf("one good enterprise: %v", err)
 	}
 }
+
+func TestParseEnterpriseCSVKnownListsUnknownCodesWithEveryOtherError(t *testing.T) {
+	t.Parallel()
+	known := &KnownCodes{
+		Subdistricts: map[string]bool{"440303001": true},
+		Industries:   map[string]bool{"3311": true},
+	}
+	body := knownCodesHeader +
+		"91440303MA5F00001X,甲,,440303001,3311,1\n" + // bad check character
+		"91440303MA5D1K2L2L,乙,,440303999,3311,2\n" + // unknown subdistrict
+		"91440303MA5D1K2L2L,丙,,440303001,9999,2\n" // duplicate code, unknown industry
+	_, err := ParseEnterpriseCSVKnown(strings.NewReader(body), known)
+	var ie *ImportError
+	if !errors.As(err, &ie) {
+		t.Fatalf("err = %v", err)
+	}
+	lines := map[int][]string{}
+	for _, r := range ie.Rows {
+		lines[r.Line] = append(lines[r.Line], r.Field)
+	}
+	if len(lines[2]) == 0 || !slices.Contains(lines[3], ColumnSubdistrictCode) || !slices.Contains(lines[4], ColumnIndustryCode) {
+		t.Fatalf("errors by line = %v", lines)
+	}
+}
+
+const knownCodesHeader = "credit_code,name,address,subdistrict_code,industry_code,risk_grade\n"

@@ -13,6 +13,9 @@ const (
 	SubjectOperation          SubjectKind = "operation"
 	SubjectVisit              SubjectKind = "visit"
 	SubjectHazard             SubjectKind = "hazard"
+	// SubjectVerification is the verification clock of a rectification
+	// order (subject id = the order's id): it escalates a late 复查.
+	SubjectVerification SubjectKind = "verification"
 )
 
 // EscalationLevel is a step of the escalation ladder (督办): 0 is the

@@ -18,7 +18,10 @@ type Notification struct {
 // NotificationFilter selects the actor's own notifications.
 type NotificationFilter struct {
 	UnreadOnly bool
-	Limit      int
+	// BeforeID pages back through the inbox: only items with a smaller id.
+	// Zero starts at the newest.
+	BeforeID int64
+	Limit    int
 }
 
 // AuditEvent is an immutable record of who changed what, when (审计记录).
@@ -38,5 +41,8 @@ type AuditEvent struct {
 type AuditFilter struct {
 	SubjectKind *SubjectKind
 	SubjectID   *int64
-	Limit       int
+	// BeforeID pages back through the trail: only events with a smaller id.
+	// Zero starts at the newest.
+	BeforeID int64
+	Limit    int
 }

@@ -25,20 +25,24 @@ func runImport(ctx context.Context, cfg *Config, args []string, stdout io.Writer
 		return err
 	}
 	defer f.Close()
-	enterprises, err := enforcement.ParseEnterpriseCSV(f)
-	if err != nil {
-		return importFailure(stdout, args[1], err)
-	}
 	app := &App{Config: cfg, Logger: slog.Default(), Clock: systemClock}
 	defer app.Close()
 	if err := app.openDB(ctx); err != nil {
 		return err
 	}
+	known, err := postgres.FindKnownCodes(ctx, app.Pool)
+	if err != nil {
+		return err
+	}
+	enterprises, err := enforcement.ParseEnterpriseCSVKnown(f, known)
+	if err != nil {
+		return importFailure(stdout, args[1], err)
+	}
 	res, err := postgres.ImportEnterprises(ctx, app.Pool, enterprises)
 	if err != nil {
 		return importFailure(stdout, args[1], err)
 	}
-	fmt.Fprintf(stdout, "%s: %d enterprises inserted, %d updated\n", args[1], res.Inserted, res.Updated)
+	fmt.Fprintf(stdout, "%s: %d enterprises inserted, %d updated, %d unchanged\n", args[1], res.Inserted, res.Updated, res.Unchanged)
 	return nil
 }
 
@@ -46,7 +50,7 @@ func runImport(ctx context.Context, cfg *Config, args []string, stdout io.Writer
 func importFailure(stdout io.Writer, file string, err error) error {
 	var ie *enforcement.ImportError
 	if !errors.As(err, &ie) {
-		return err
+		return fmt.Errorf("%s: nothing imported: %s", file, enforcement.ErrorMessage(err))
 	}
 	for _, row := range ie.Rows {
 		fmt.Fprintf(stdout, "%s: %s\n", file, row)

@@ -57,25 +57,37 @@ WITH due AS (
 	FROM (SELECT subject_id, max(level) AS level FROM fired WHERE subject_kind = 'rectification_order' GROUP BY subject_id) f
 	WHERE o.id = f.subject_id
 	RETURNING o.id
+), audits AS (
+	INSERT INTO audit_events (at, actor_name, department_code, action, subject_kind, subject_id, details)
+	SELECT $1, 'system', f.department_code,
+	       CASE WHEN f.subject_kind = 'verification' THEN 'verification.escalated' ELSE 'escalation.fired' END,
+	       CASE WHEN f.subject_kind = 'verification' THEN 'rectification_order' ELSE f.subject_kind END, f.subject_id,
+	       jsonb_build_object('escalation_id', f.id, 'level', f.level, 'due_on', f.due_on)
+	FROM fired f
 ), subjects AS (
 	SELECT f.*, coalesce(ro.issued_by, 0) AS issued_by,
 	       coalesce(eo.name, et.name) AS enterprise
 	FROM fired f
-	LEFT JOIN rectification_orders ro ON f.subject_kind = 'rectification_order' AND ro.id = f.subject_id
+	LEFT JOIN rectification_orders ro ON f.subject_kind IN ('rectification_order', 'verification') AND ro.id = f.subject_id
 	LEFT JOIN enterprises eo ON eo.id = ro.enterprise_id
 	LEFT JOIN tasks t ON f.subject_kind = 'task' AND t.id = f.subject_id
 	LEFT JOIN visits v ON v.id = t.visit_id
 	LEFT JOIN enterprises et ON et.id = v.enterprise_id
 ), notes AS (
 	INSERT INTO notifications (user_id, escalation_id, kind, subject_kind, subject_id, level, title_zh, title_en, created_at)
-	SELECT u.id, s.id, 'escalation', s.subject_kind, s.subject_id, s.level,
+	SELECT u.id, s.id, CASE WHEN s.subject_kind = 'verification' THEN 'verification_late' ELSE 'escalation' END,
+	       CASE WHEN s.subject_kind = 'verification' THEN 'rectification_order' ELSE s.subject_kind END, s.subject_id, s.level,
 	       CASE WHEN s.subject_kind = 'task' THEN
 	            '任务 #' || s.subject_id || '（' || s.enterprise || '）超过接收期限 ' || to_char(s.due_on, 'YYYY-MM-DD') || ' 未接收'
+	       WHEN s.subject_kind = 'verification' THEN
+	            '整改通知 #' || s.subject_id || '（' || s.enterprise || '）复查逾期：应于 ' || to_char(s.due_on, 'YYYY-MM-DD') || ' 前复查'
 	       ELSE '整改通知 #' || s.subject_id || '（' || s.enterprise || '，整改期限 ' || to_char(s.due_on, 'YYYY-MM-DD') || '）' ||
 	            CASE s.level WHEN 0 THEN '即将到期' WHEN 1 THEN '已逾期（一级督办）' WHEN 2 THEN '逾期未整改（二级督办）' ELSE '挂牌督办（三级）' END
 	       END,
 	       CASE WHEN s.subject_kind = 'task' THEN
 	            'Task #' || s.subject_id || ' (' || s.enterprise || ') was not accepted by ' || to_char(s.due_on, 'YYYY-MM-DD')
+	       WHEN s.subject_kind = 'verification' THEN
+	            'Verification of rectification order #' || s.subject_id || ' (' || s.enterprise || ') is late: due by ' || to_char(s.due_on, 'YYYY-MM-DD')
 	       ELSE 'Rectification order #' || s.subject_id || ' (' || s.enterprise || ', due ' || to_char(s.due_on, 'YYYY-MM-DD') || ') ' ||
 	            CASE s.level WHEN 0 THEN 'is due soon' WHEN 1 THEN 'is overdue (level 1)' WHEN 2 THEN 'is still overdue (level 2)' ELSE 'is under listed supervision (level 3)' END
 	       END,

@@ -336,3 +336,49 @@ func TestReassignNotifiesTheNewDepartment(t *testing.T) {
 		t.Fatalf("FIRE did not join the operation: %v", op.Departments)
 	}
 }
+
+func TestLateVerificationEscalatesToTheLead(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	o := b.issueOrder(t, b.acceptedVisit(t), 3)
+	got, err := b.db.SubmitEvidence(b.as("emb-i1"), o.ID, &enforcement.EvidenceCreate{Text: "已整改"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Evidence on Mon 2 March: verification due by the end of 12 March.
+	verifyAt := time.Date(2026, 3, 13, 0, 0, 0, 0, b.db.Location)
+	if got.VerificationDueAt == nil || !got.VerificationDueAt.Equal(verifyAt) {
+		t.Fatalf("verification due %v, want %v", got.VerificationDueAt, verifyAt)
+	}
+	b.sweepAt(t, verifyAt.Add(-time.Second))
+	lead := b.people["emb-lead"].UserID
+	if n := count(t, b.pool, `SELECT count(*) FROM notifications WHERE user_id = $1 AND kind = 'verification_late'`, lead); n != 0 {
+		t.Fatal("escalated before the verification was due")
+	}
+	b.sweepAt(t, verifyAt)
+	b.sweepAt(t, verifyAt.Add(time.Hour))
+	if n := count(t, b.pool, `SELECT count(*) FROM notifications WHERE user_id = $1 AND kind = 'verification_late' AND subject_id = $2`, lead, o.ID); n != 1 {
+		t.Fatalf("the lead has %d late-verification notifications, want 1", n)
+	}
+	if n := count(t, b.pool, `SELECT count(*) FROM audit_events WHERE action = 'verification.escalated' AND subject_id = $1`, o.ID); n != 1 {
+		t.Fatalf("%d audit events of the late verification", n)
+	}
+	// The order is still waiting for verification, not overdue.
+	if got, _ := b.db.FindOrderByID(b.as("emb-lead"), o.ID); got.Status != enforcement.OrderSubmitted {
+		t.Fatalf("status %s", got.Status)
+	}
+	// Verifying stops nothing more: the clock fired once and is done.
+	if _, err := b.db.VerifyOrder(b.as("emb-i1"), o.ID, &enforcement.VerificationCreate{Passed: ptr(true)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestEscalationFiringIsAudited(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	o := b.issueOrder(t, b.acceptedVisit(t), 1)
+	b.sweepAt(t, time.Date(2026, 4, 1, 0, 0, 0, 0, b.db.Location))
+	if n := count(t, b.pool, `SELECT count(*) FROM audit_events WHERE action = 'escalation.fired' AND subject_kind = 'rectification_order' AND subject_id = $1`, o.ID); n != 3 {
+		t.Fatalf("%d audit events for 3 fired levels", n)
+	}
+}

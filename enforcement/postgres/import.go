@@ -82,7 +82,13 @@ func ImportEnterprises(ctx context.Context, pool *pgxpool.Pool, enterprises []*e
 					EXCLUDED.industry_code, EXCLUDED.risk_grade, EXCLUDED.contact_name, EXCLUDED.contact_phone,
 					EXCLUDED.contact_email)
 			-- xmax is 0 on a row this statement inserted, and set on a row it updated.
-			RETURNING (e.xmax = 0) AS inserted
+			RETURNING e.id, e.credit_code, e.name, (e.xmax = 0) AS inserted
+		), audits AS (
+			-- Every enterprise the import creates or changes leaves an audit event.
+			INSERT INTO audit_events (at, actor_name, action, subject_kind, subject_id, details)
+			SELECT now(), 'import', CASE WHEN inserted THEN 'enterprise.created' ELSE 'enterprise.updated' END,
+			       'enterprise', id, jsonb_build_object('credit_code', credit_code, 'name', name, 'source', 'jointops import enterprises')
+			FROM written
 		)
 		SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written`,
 		enforcement.RegistryCreditCode).Scan(&res.Inserted, &res.Updated); err != nil {
@@ -193,4 +199,24 @@ func importInterpretError(err error) error {
 		return enforcement.Errorf(enforcement.ECONFLICT, "A credit code of the register is held by another enterprise record (%s); nothing was imported.", pgErr.ConstraintName)
 	}
 	return fmt.Errorf("import enterprises: %w", err)
+}
+
+// FindKnownCodes returns the district's subdistrict and industry codes, so
+// that an import can name every unknown code in one pass.
+func FindKnownCodes(ctx context.Context, pool *pgxpool.Pool) (*enforcement.KnownCodes, error) {
+	known := &enforcement.KnownCodes{Subdistricts: map[string]bool{}, Industries: map[string]bool{}}
+	rows, err := pool.Query(ctx, `SELECT 's', code FROM subdistricts UNION ALL SELECT 'i', code FROM industries`)
+	if err != nil {
+		return nil, err
+	}
+	var kind, code string
+	_, err = pgx.ForEachRow(rows, []any{&kind, &code}, func() error {
+		if kind == "s" {
+			known.Subdistricts[code] = true
+		} else {
+			known.Industries[code] = true
+		}
+		return nil
+	})
+	return known, err
 }

@@ -119,6 +119,12 @@ func TestImportEnterprisesAndReimport(t *testing.T) {
 	if *res != (ImportResult{Inserted: 1, Updated: 1, Unchanged: 3}) {
 		t.Errorf("re-import = %+v, want 1 inserted, 1 updated, 3 unchanged", *res)
 	}
+	// Each created or changed enterprise left one audit event: 4 + 1 created, 1 updated.
+	var created, updated int
+	if err := b.pool.QueryRow(b.ctx, `SELECT count(*) FILTER (WHERE action = 'enterprise.created'), count(*) FILTER (WHERE action = 'enterprise.updated')
+		FROM audit_events WHERE subject_kind = 'enterprise'`).Scan(&created, &updated); err != nil || created != 5 || updated != 1 {
+		t.Errorf("audit events: %d created, %d updated (%v); want 5 and 1", created, updated, err)
+	}
 	var last string
 	if err := b.pool.QueryRow(b.ctx, `SELECT risk_grade, contact_name, last_inspected_on::text
 		FROM enterprises WHERE credit_code = '91440303MA5D1K2L2L'`).Scan(&grade, &contact, &last); err != nil {

@@ -25,8 +25,8 @@ func (db *DB) FindNotifications(ctx context.Context, f enforcement.NotificationF
 	}
 	rows, err := db.Pool.Query(ctx, `
 		SELECT id, kind, subject_kind, subject_id, level, title_zh, title_en, created_at, read_at
-		FROM notifications WHERE user_id = $1 AND (NOT $2 OR read_at IS NULL)
-		ORDER BY id DESC LIMIT $3`, a.UserID, f.UnreadOnly, limit)
+		FROM notifications WHERE user_id = $1 AND (NOT $2 OR read_at IS NULL) AND ($4 = 0 OR id < $4)
+		ORDER BY id DESC LIMIT $3`, a.UserID, f.UnreadOnly, limit, f.BeforeID)
 	if err != nil {
 		return nil, err
 	}
@@ -67,8 +67,8 @@ func (db *DB) FindAuditEvents(ctx context.Context, f enforcement.AuditFilter) ([
 	rows, err := db.Pool.Query(ctx, `
 		SELECT id, at, actor_id, actor_name, coalesce(department_code, ''), action, subject_kind, subject_id, details
 		FROM audit_events
-		WHERE ($1::text IS NULL OR subject_kind = $1) AND ($2::bigint IS NULL OR subject_id = $2)
-		ORDER BY id DESC LIMIT $3`, kind, f.SubjectID, limit)
+		WHERE ($1::text IS NULL OR subject_kind = $1) AND ($2::bigint IS NULL OR subject_id = $2) AND ($4 = 0 OR id < $4)
+		ORDER BY id DESC LIMIT $3`, kind, f.SubjectID, limit, f.BeforeID)
 	if err != nil {
 		return nil, err
 	}

@@ -230,13 +230,31 @@ func (db *DB) SubmitEvidence(ctx context.Context, id int64, c *enforcement.Evide
 		if o.Status != enforcement.OrderOpen && o.Status != enforcement.OrderOverdue {
 			return "", nil, enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s; evidence is recorded on an open or overdue order.", id, o.Status)
 		}
+		loc, _, err := db.enterpriseClock(ctx, tx, o.EnterpriseID)
+		if err != nil {
+			return "", nil, err
+		}
+		verifyBy := enforcement.DateOf(now.In(loc)).AddDays(enforcement.VerificationDueDays)
+		verifyAt := enforcement.EndOfDay(verifyBy, loc)
 		if _, err := tx.Exec(ctx, `
 			UPDATE rectification_orders SET status = 'submitted', evidence = $2, evidence_at = $3,
 			       verification_due_at = $4, updated_at = $3 WHERE id = $1`,
-			id, text, now, now.AddDate(0, 0, enforcement.VerificationDueDays)); err != nil {
+			id, text, now, verifyAt); err != nil {
 			return "", nil, err
 		}
-		return "rectification_order.evidence_submitted", nil, cancelEscalations(ctx, tx, enforcement.SubjectRectificationOrder, id, now)
+		if err := cancelEscalations(ctx, tx, enforcement.SubjectRectificationOrder, id, now); err != nil {
+			return "", nil, err
+		}
+		// A late verification escalates to the department lead (DESIGN.md §3).
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO escalations (subject_kind, subject_id, department_code, level, due_on, fire_at, recipients)
+			VALUES ('verification', $1, NULLIF($2, ''), 1, $3, $4, '{dept_lead}')
+			ON CONFLICT (subject_kind, subject_id, level, due_on) DO UPDATE
+			SET status = 'pending', fire_at = excluded.fire_at, cancelled_at = NULL WHERE escalations.status = 'cancelled'`,
+			id, o.Department, verifyBy.UTC(), verifyAt); err != nil {
+			return "", nil, err
+		}
+		return "rectification_order.evidence_submitted", map[string]any{"verification_due_on": verifyBy.String()}, nil
 	})
 }
 
@@ -250,6 +268,9 @@ func (db *DB) VerifyOrder(ctx context.Context, id int64, c *enforcement.Verifica
 	return db.changeOrder(ctx, a, id, func(tx pgx.Tx, o *enforcement.RectificationOrder, now time.Time) (string, map[string]any, error) {
 		if o.Status != enforcement.OrderSubmitted {
 			return "", nil, enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s; only an order with evidence submitted can be verified.", id, o.Status)
+		}
+		if err := cancelEscalations(ctx, tx, enforcement.SubjectVerification, id, now); err != nil {
+			return "", nil, err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO verifications (rectification_order_id, passed, note, verified_by, verified_at) VALUES ($1, $2, $3, $4, $5)`,
 			id, c.Passed != nil && *c.Passed, c.Note, a.UserID, now); err != nil {
@@ -308,6 +329,9 @@ func (db *DB) CancelOrder(ctx context.Context, id int64, reason string) (*enforc
 			return "", nil, enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s already.", id, o.Status)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE rectification_orders SET status = 'cancelled', closed_at = $2, listed = false, updated_at = $2 WHERE id = $1`, id, now); err != nil {
+			return "", nil, err
+		}
+		if err := cancelEscalations(ctx, tx, enforcement.SubjectVerification, id, now); err != nil {
 			return "", nil, err
 		}
 		return "rectification_order.cancelled", map[string]any{"reason": reason}, cancelEscalations(ctx, tx, enforcement.SubjectRectificationOrder, id, now)

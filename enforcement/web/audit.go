@@ -6,7 +6,7 @@ import (
 	"github.com/jointops/jointops/enforcement"
 )
 
-// handleAuditEvents answers GET /api/v1/audit-events?subject_kind=&subject_id=&limit=
+// handleAuditEvents answers GET /api/v1/audit-events?subject_kind=&subject_id=&limit=&before_id=
 // (审计记录): auditors, coordinators, leadership and admins.
 func (s *Server) handleAuditEvents(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -25,10 +25,20 @@ func (s *Server) handleAuditEvents(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	before, err := queryInt(q, "before_id", 0, 1<<62)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	f.BeforeID = int64(before)
 	events, err := s.Audit.FindAuditEvents(r.Context(), f)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"audit_events": nonNil(events)})
+	body := map[string]any{"audit_events": nonNil(events)}
+	if n := len(events); n > 0 && n == pageSize(f.Limit, 200) {
+		body["next_before_id"] = events[n-1].ID
+	}
+	writeJSON(w, http.StatusOK, body)
 }

@@ -14,7 +14,8 @@ func (s *Server) notificationRoutes(r chi.Router) {
 	r.Post("/notifications/{id}/read", s.handleNotificationRead)
 }
 
-// handleNotificationList answers GET /api/v1/notifications?unread=true&limit=.
+// handleNotificationList answers GET /api/v1/notifications?unread=true&limit=&before_id=.
+// A full page carries next_before_id: pass it as before_id for the next.
 func (s *Server) handleNotificationList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	unread, err := queryBool(q, "unread")
@@ -27,12 +28,22 @@ func (s *Server) handleNotificationList(w http.ResponseWriter, r *http.Request) 
 		s.error(w, r, err)
 		return
 	}
+	before, err := queryInt(q, "before_id", 0, 1<<62)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	f.BeforeID = int64(before)
 	notes, err := s.Inbox.FindNotifications(r.Context(), f)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"notifications": nonNil(notes)})
+	body := map[string]any{"notifications": nonNil(notes)}
+	if n := len(notes); n > 0 && n == pageSize(f.Limit, 100) {
+		body["next_before_id"] = notes[n-1].ID
+	}
+	writeJSON(w, http.StatusOK, body)
 }
 
 // handleNotificationRead answers POST /api/v1/notifications/{id}/read with

@@ -168,3 +168,12 @@ func nonNil[T any](s []T) []T {
 	}
 	return s
 }
+
+// pageSize returns the number of items a list answers with: limit, or the
+// store's default when the client gave none.
+func pageSize(limit, def int) int {
+	if limit == 0 {
+		return def
+	}
+	return limit
+}
