@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -55,24 +54,23 @@ var benchmarks = []struct {
 	{"planner", runPlannerBench},
 }
 
+// benchLog receives the benchmarks' progress lines; tests replace it.
+var benchLog io.Writer = os.Stderr
+
 // runBench runs `jointops bench planner|all [flags]`.
 func runBench(ctx context.Context, cfg *Config, args []string, stdout io.Writer) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		printBenchUsage(stdout)
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-			fmt.Fprint(stdout, benchUsage)
-			newBenchFlags(&benchOptions{}, stdout)
 			return nil
 		}
-		fmt.Fprint(stdout, benchUsage)
 		return errors.New("usage: jointops bench <planner|all> [--sizes 10000,100000,1000000] [--json] [--timeout 3m]")
 	}
 	which := args[0]
-	opts := &benchOptions{Log: os.Stderr}
-	var help bytes.Buffer
-	fs := newBenchFlags(opts, &help)
+	opts := &benchOptions{Log: benchLog}
+	fs := newBenchFlags(opts, io.Discard)
 	if err := fs.Parse(args[1:]); errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stdout, benchUsage)
-		_, _ = help.WriteTo(stdout)
+		printBenchUsage(stdout)
 		return nil
 	} else if err != nil {
 		return fmt.Errorf("bench %s: %w", which, err)
@@ -99,8 +97,15 @@ func runBench(ctx context.Context, cfg *Config, args []string, stdout io.Writer)
 			return nil
 		}
 	}
-	fmt.Fprint(stdout, benchUsage)
+	printBenchUsage(stdout)
 	return fmt.Errorf("unknown benchmark %q", which)
+}
+
+// printBenchUsage prints the help of `jointops bench` and its flags.
+func printBenchUsage(w io.Writer) {
+	fmt.Fprint(w, benchUsage)
+	fs := newBenchFlags(&benchOptions{}, w)
+	fs.PrintDefaults()
 }
 
 // newBenchFlags returns the flag set of `jointops bench`, filling opts with
@@ -108,6 +113,7 @@ func runBench(ctx context.Context, cfg *Config, args []string, stdout io.Writer)
 func newBenchFlags(opts *benchOptions, out io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("jointops bench", flag.ContinueOnError)
 	fs.SetOutput(out)
+	fs.Usage = func() {}
 	opts.Sizes = []int{10_000, 100_000, 1_000_000}
 	fs.Func("sizes", "comma-separated numbers of enterprises, e.g. 10000,100000 or 10k,1m (default 10000,100000,1000000)", func(s string) error {
 		sizes, err := parseBenchSizes(s)
@@ -274,13 +280,13 @@ func (t *benchTable) write(r *benchResult) error {
 	return err
 }
 
-// round returns x rounded to the given number of decimals.
-func round(x float64, decimals int) float64 {
+// benchRound returns x rounded to the given number of decimals.
+func benchRound(x float64, decimals int) float64 {
 	p := math.Pow10(decimals)
 	return math.Round(x*p) / p
 }
 
-// benchf prints a progress line to opts.Log.
+// logf prints a progress line to opts.Log.
 func (o *benchOptions) logf(format string, args ...any) {
 	if o.Log != nil {
 		fmt.Fprintf(o.Log, "bench: "+format+"\n", args...)

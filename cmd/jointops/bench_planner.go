@@ -256,7 +256,7 @@ func (b *plannerBench) runSize(ctx context.Context, size int, opts *benchOptions
 	if r.PeakRSSMB, err = peakRSSMB(); err != nil {
 		return nil, err
 	}
-	r.PeakRSSMB = round(r.PeakRSSMB, 1)
+	r.PeakRSSMB = benchRound(r.PeakRSSMB, 1)
 
 	opts.logf("planner: %d enterprises: plan %s; timing a bare COPY of %d visits and %d tasks", size, plan.Round(time.Millisecond), r.Visits, r.Tasks)
 	cp, err := b.copyBaseline(ctx, op.ID, r.Visits, r.Tasks, size)
@@ -265,7 +265,7 @@ func (b *plannerBench) runSize(ctx context.Context, size int, opts *benchOptions
 	}
 	r.CopyMS = cp.Milliseconds()
 	if cp > 0 {
-		r.Ratio = round(plan.Seconds()/cp.Seconds(), 2)
+		r.Ratio = benchRound(plan.Seconds()/cp.Seconds(), 2)
 	}
 	return r, nil
 }
