@@ -1,15 +1,9 @@
 package enforcement
 
 import (
-	"bufio"
-	"bytes"
-	"cmp"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"net/mail"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -48,67 +42,6 @@ var enterpriseColumnAliases = map[string]string{
 // contact) may be left out, and are then empty.
 var requiredEnterpriseColumns = []string{ColumnCreditCode, ColumnName, ColumnSubdistrictCode, ColumnIndustryCode, ColumnRiskGrade}
 
-// maxImportErrorsInMessage bounds the rows quoted in ImportError's summary
-// message; Rows and Error() still hold every row.
-const maxImportErrorsInMessage = 10
-
-// ImportRowError is one bad line of an enterprise register file.
-type ImportRowError struct {
-	// Line is the 1-based line of the file; the header is line 1.
-	Line int `json:"line"`
-	// Field is the canonical column at fault (ColumnCreditCode, …), or ""
-	// when the whole line is at fault.
-	Field string `json:"field,omitempty"`
-	// Reason says what is wrong, for people.
-	Reason string `json:"reason"`
-}
-
-// String returns "line 3: credit_code: reason".
-func (e ImportRowError) String() string {
-	if e.Field == "" {
-		return fmt.Sprintf("line %d: %s", e.Line, e.Reason)
-	}
-	return fmt.Sprintf("line %d: %s: %s", e.Line, e.Field, e.Reason)
-}
-
-// ImportError lists every bad line of an enterprise register. An import is
-// all-or-nothing: when it returns an ImportError, nothing was written.
-// ErrorCode sees it as EINVALID through Unwrap.
-type ImportError struct {
-	Rows []ImportRowError `json:"rows"`
-}
-
-// Error lists every bad line, one per line of text.
-func (e *ImportError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "enterprise register: %d bad line(s); nothing was imported", len(e.Rows))
-	for _, r := range e.Rows {
-		b.WriteString("\n  ")
-		b.WriteString(r.String())
-	}
-	return b.String()
-}
-
-// Unwrap returns an EINVALID *Error whose message sums up the bad lines
-// (the first ten of them), so that ErrorCode and ErrorMessage work on an
-// ImportError like on any domain error.
-func (e *ImportError) Unwrap() error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "The enterprise register has %d bad line(s); nothing was imported.", len(e.Rows))
-	for i, r := range e.Rows {
-		if i == maxImportErrorsInMessage {
-			fmt.Fprintf(&b, " … and %d more.", len(e.Rows)-i)
-			break
-		}
-		b.WriteString(" ")
-		b.WriteString(strings.ToUpper(r.String()[:1]) + r.String()[1:])
-		if !strings.HasSuffix(r.Reason, ".") {
-			b.WriteString(".")
-		}
-	}
-	return &Error{Code: EINVALID, Message: b.String()}
-}
-
 // ParseEnterpriseCSV reads an enterprise register (企业名录) in CSV: a
 // header row, then one enterprise a line. The columns are credit_code,
 // name, address, subdistrict_code, industry_code, risk_grade, contact_name,
@@ -141,71 +74,28 @@ type KnownCodes struct {
 // row whose subdistrict or industry code is not in known (nil: no such
 // check), so that one run lists every bad line of a file.
 func ParseEnterpriseCSVKnown(r io.Reader, known *KnownCodes) ([]*Enterprise, error) {
-	br := bufio.NewReader(r)
-	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
-		_, _ = br.Discard(3)
+	t, err := readCSVTable(r, "enterprise register", "enterprise")
+	if err != nil {
+		return nil, err
 	}
-	cr := csv.NewReader(br)
-	cr.FieldsPerRecord = -1 // counted per row below, to list every bad row
-	cr.LazyQuotes = true    // a stray quote in a name is data, not a broken file
-	cr.TrimLeadingSpace = true
-
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, Errorf(EINVALID, "The enterprise register is empty: it needs a header row and one row per enterprise.")
-	} else if err != nil {
-		return nil, &ImportError{Rows: []ImportRowError{csvRowError(err, 1)}}
-	}
-	columns, rowErrs := parseEnterpriseHeader(header)
-	if hl, _ := cr.FieldPos(0); hl != 1 {
-		rowErrs = append(rowErrs, ImportRowError{Line: 1, Reason: "blank line before the header: the header must be the first line"})
-	}
+	columns, rowErrs := parseEnterpriseHeader(t.Header)
+	rowErrs = append(rowErrs, t.HeaderErrs...)
 	if len(rowErrs) > 0 {
 		return nil, &ImportError{Rows: rowErrs}
 	}
-
-	var enterprises []*Enterprise
-	var lines []int     // the file line of each enterprise, for the messages
-	lastLine := 1       // the line the previous row ended on (the header's)
-	var emptyRows []int // lines of rows with every field blank, not yet followed by a row
-	for {
-		record, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break // blank lines and empty rows at the end are ignored
-		} else if err != nil {
-			// The reader cannot resynchronise after a broken quote; list
-			// what was found so far and this line.
-			rowErrs = append(rowErrs, csvRowError(err, lastLine+1))
-			break
-		}
-		line, _ := cr.FieldPos(0)
-		end, _ := cr.FieldPos(len(record) - 1)
-		end += strings.Count(record[len(record)-1], "\n")
-		if isEmptyRecord(record) {
-			// Excel writes ",,,,,,,," for rows that once held a value.
-			emptyRows = append(emptyRows, line)
-			lastLine = end
-			continue
-		}
-		if line > lastLine+1 {
-			rowErrs = append(rowErrs, ImportRowError{Line: lastLine + 1, Reason: "blank line between rows: delete it, so that each row keeps its line number"})
-		}
-		for _, l := range emptyRows {
-			rowErrs = append(rowErrs, ImportRowError{Line: l, Reason: "empty row between rows: delete it, so that each row keeps its line number"})
-		}
-		emptyRows = emptyRows[:0]
-		e, errs := parseEnterpriseRecord(record, columns, len(header), line)
+	rowErrs = t.Errs
+	enterprises := make([]*Enterprise, 0, len(t.Records))
+	for i, record := range t.Records {
+		e, errs := parseEnterpriseRecord(record, columns, len(t.Header), t.Lines[i])
 		rowErrs = append(rowErrs, errs...)
 		enterprises = append(enterprises, e)
-		lines = append(lines, line)
-		lastLine = end
 	}
 	if len(enterprises) == 0 && len(rowErrs) == 0 {
 		return nil, Errorf(EINVALID, "The enterprise register has a header but no enterprise rows.")
 	}
-	rowErrs = append(rowErrs, checkEnterpriseRegister(enterprises, func(i int) int { return lines[i] })...)
+	rowErrs = append(rowErrs, checkEnterpriseRegister(enterprises, func(i int) int { return t.Lines[i] })...)
 	if known != nil {
-		rowErrs = append(rowErrs, checkKnownCodes(enterprises, lines, known)...)
+		rowErrs = append(rowErrs, checkKnownCodes(enterprises, t.Lines, known)...)
 	}
 	if len(rowErrs) > 0 {
 		sortImportRowErrors(rowErrs)
@@ -361,31 +251,6 @@ func checkEnterpriseRegister(enterprises []*Enterprise, lineOf func(i int) int) 
 		}
 	}
 	return rowErrs
-}
-
-// sortImportRowErrors orders errors by line, keeping the order of errors
-// on the same line (layout first, then the columns as checked).
-func sortImportRowErrors(rowErrs []ImportRowError) {
-	slices.SortStableFunc(rowErrs, func(a, b ImportRowError) int { return cmp.Compare(a.Line, b.Line) })
-}
-
-// isEmptyRecord reports whether every field of record is blank.
-func isEmptyRecord(record []string) bool {
-	for _, f := range record {
-		if strings.TrimSpace(f) != "" {
-			return false
-		}
-	}
-	return true
-}
-
-// csvRowError turns an encoding/csv error into a row error on its line.
-func csvRowError(err error, line int) ImportRowError {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return ImportRowError{Line: pe.Line, Reason: fmt.Sprintf("not valid CSV: %v", pe.Err)}
-	}
-	return ImportRowError{Line: line, Reason: fmt.Sprintf("cannot read the file: %v", err)}
 }
 
 // checkKnownCodes reports the rows whose subdistrict or industry code the

@@ -60,16 +60,18 @@ type Operation struct {
 	Status         OperationStatus `json:"status"`
 	// Seed, AlgorithmVersion, CandidateDigest and CandidateCount make the
 	// draw verifiable (双随机、一公开, 国发〔2019〕5号): anyone can re-run it.
-	Seed             string    `json:"seed,omitempty"`
-	AlgorithmVersion string    `json:"algorithm_version,omitempty"`
-	CandidateDigest  string    `json:"candidate_digest,omitempty"`
-	CandidateCount   int       `json:"candidate_count"`
-	PlanError        string    `json:"plan_error,omitempty"`
-	VisitCount       int       `json:"visit_count"`
-	TaskCount        int       `json:"task_count"`
-	CreatedBy        int64     `json:"created_by"`
-	CreatedAt        time.Time `json:"created_at"`
-	UpdatedAt        time.Time `json:"updated_at"`
+	Seed             string `json:"seed,omitempty"`
+	AlgorithmVersion string `json:"algorithm_version,omitempty"`
+	CandidateDigest  string `json:"candidate_digest,omitempty"`
+	CandidateCount   int    `json:"candidate_count"`
+	PlanError        string `json:"plan_error,omitempty"`
+	// Summary is what the plan job reported; nil before planning.
+	Summary    *PlanSummary `json:"plan_summary,omitempty"`
+	VisitCount int          `json:"visit_count"`
+	TaskCount  int          `json:"task_count"`
+	CreatedBy  int64        `json:"created_by"`
+	CreatedAt  time.Time    `json:"created_at"`
+	UpdatedAt  time.Time    `json:"updated_at"`
 }
 
 // OperationCreate is the input of a new draft operation.

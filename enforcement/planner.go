@@ -7,25 +7,34 @@ import (
 	"encoding/hex"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 )
 
 // DrawAlgorithmVersion names the draw algorithm, stored with each plan so
-// that a re-run uses the same rules:
+// that a re-run uses the same rules (双随机、一公开, 国发〔2019〕5号):
 //
-//  1. The candidates are the enterprises that match the criteria and whose
-//     industry is in the remit of at least one participating department.
-//  2. The snapshot digest is SHA-256 over the lines "key|grade|subdistrict\n"
-//     of the candidates sorted by key, where key is "registry:registry_id".
-//  3. Each candidate's rank is the first 8 bytes (big-endian) of
+//  1. Candidates are the enterprises that match the criteria. One is
+//     eligible when its industry is in the remit of at least one
+//     participating department and it has had fewer inspections this
+//     calendar year than its grade's maximum (FrequencyRule).
+//  2. The snapshot digest is SHA-256 over the lines
+//     "key|grade|subdistrict|industry|inspections\n" of the eligible
+//     candidates sorted by key, where key is "registry:registry_id".
+//  3. Each eligible candidate's rank is the first 8 bytes (big-endian) of
 //     HMAC-SHA256(seed, key); ties break by key. Row order and Go's map
 //     order play no part.
 //  4. Candidates are stratified by (risk grade, subdistrict). A stratum of n
 //     draws ceil(n × ratio of its grade) of its lowest ranks: rounding up
 //     means a grade with a non-zero ratio never leaves a stratum unvisited.
-const DrawAlgorithmVersion = "hmac-sha256-rank-v1"
+//  5. Visits are scheduled in rank order; see schedule.
+//  6. Each task's inspectors are drawn from the department's active roster
+//     in the order of a PCG generator seeded with
+//     HMAC-SHA256(seed, "inspectors|" + key + "|" + department); see
+//     drawInspectors.
+const DrawAlgorithmVersion = "hmac-sha256-rank-v2"
 
-// Candidate is an enterprise eligible for an operation's draw.
+// Candidate is an enterprise that matches an operation's criteria.
 type Candidate struct {
 	EnterpriseID int64
 	// Key is "registry:registry_id", e.g. "uscc:91440303MA5F...".
@@ -33,19 +42,53 @@ type Candidate struct {
 	Grade       RiskGrade
 	Subdistrict string
 	Industry    string
+	// InspectionsThisYear counts the enterprise's visits in the calendar
+	// year of the window's start planned by other operations.
+	InspectionsThisYear int
+	// LastInspectors are the roster ids of the inspectors of its last visit:
+	// they are avoided where the roster allows.
+	LastInspectors []int64
 }
 
-// PlanInput is everything a draw depends on.
+// RosterEntry is an active inspector the draw may pick.
+type RosterEntry struct {
+	ID int64
+	// Key is the certificate number: it, not the id, enters the draw.
+	Key string
+}
+
+// PlanInput is everything a draw depends on. Stored with the plan, it lets
+// anyone re-run the draw (VerifyDraw).
 type PlanInput struct {
 	Criteria    Criteria
 	Departments []string
 	// Remits maps an industry code to the departments whose remit covers it.
 	Remits     map[string][]string
 	Candidates []Candidate
-	// Seed is the secret of the draw, hex; stored with the plan.
+	// Seed is the secret of the draw, hex.
 	Seed string
 	// Days are the working days the visits may fall on, in order.
 	Days []Date
+	// Frequency holds each grade's yearly minimum and maximum; a grade
+	// without a rule has neither.
+	Frequency map[RiskGrade]FrequencyRule
+	// Rosters are the active inspectors of each participating department.
+	// A department's daily capacity is len(roster)/2 teams × its
+	// VisitsPerTeamPerDay.
+	Rosters map[string][]RosterEntry
+	// VisitsPerTeamPerDay per department; missing means
+	// DefaultVisitsPerTeamPerDay.
+	VisitsPerTeamPerDay map[string]int
+	// Recusals maps an enterprise to the roster ids never drawn for it.
+	Recusals map[int64][]int64
+}
+
+// PlannedTask is one department's share of a planned visit, with the
+// inspectors drawn for it (at least MinInspectorsPerTask when the roster
+// allows).
+type PlannedTask struct {
+	Department   string
+	InspectorIDs []int64
 }
 
 // PlannedVisit is one visit of a plan.
@@ -53,8 +96,8 @@ type PlannedVisit struct {
 	EnterpriseID int64
 	ScheduledOn  Date
 	// Rank is the visit's position in the draw, 0 first.
-	Rank        int
-	Departments []string
+	Rank  int
+	Tasks []PlannedTask
 }
 
 // Plan is the result of a draw.
@@ -62,71 +105,97 @@ type Plan struct {
 	Seed             string
 	AlgorithmVersion string
 	CandidateDigest  string
-	CandidateCount   int
 	Visits           []PlannedVisit
-	TaskCount        int
-	// VisitsSaved is how many separate visits merging saved against one
-	// visit per department ("进一次门、查多项事").
-	VisitsSaved int
+	Summary          PlanSummary
 }
 
-// Draw selects the targets and schedules one visit per target, joined by
-// every participating department whose remit covers its industry. Visits
-// are spread evenly over in.Days in draw order. It returns EINVALID when the
-// seed is empty or there are targets but no days.
+// Draw selects the targets, schedules one visit per target on a working day
+// within every department's daily capacity, joined by every participating
+// department whose remit covers its industry, and draws each task's
+// inspectors. It returns EINVALID when the seed is not hex, or when the
+// window is too short or the departments too small for the targets — the
+// message then says how many working days or how much capacity is missing.
 func Draw(in PlanInput) (*Plan, error) {
-	if in.Seed == "" {
-		return nil, Errorf(EINVALID, "A draw needs a seed.")
-	}
 	key, err := hex.DecodeString(in.Seed)
-	if err != nil {
-		return nil, Errorf(EINVALID, "The seed must be hex.")
+	if err != nil || len(key) == 0 {
+		return nil, Errorf(EINVALID, "A draw needs a hex seed.")
 	}
-	type ranked struct {
-		c     Candidate
-		rank  uint64
-		depts []string
+	eligible, atCap := eligibleCandidates(in)
+	plan := &Plan{Seed: in.Seed, AlgorithmVersion: DrawAlgorithmVersion, CandidateDigest: candidateDigest(eligible)}
+	selected := stratifiedSample(eligible, key, in.Criteria)
+	if plan.Visits, err = schedule(selected, in); err != nil {
+		return nil, err
 	}
-	var eligible []ranked
-	for _, c := range in.Candidates {
+	drawInspectors(plan.Visits, selected, key, in)
+	plan.Summary = summarize(in, eligible, atCap, plan.Visits)
+	return plan, nil
+}
+
+// ranked is an eligible candidate with its rank and departments.
+type ranked struct {
+	c     *Candidate
+	rank  uint64
+	depts []string
+}
+
+// eligibleCandidates keeps the candidates some participating department
+// covers and that are below their grade's yearly maximum, sorted by key; it
+// also counts, per grade, those left out at the maximum.
+func eligibleCandidates(in PlanInput) ([]ranked, map[RiskGrade]int) {
+	atCap := map[RiskGrade]int{}
+	var out []ranked
+	for i := range in.Candidates {
+		c := &in.Candidates[i]
 		var depts []string
 		for _, d := range in.Remits[c.Industry] {
-			if slices.Contains(in.Departments, d) {
+			if slices.Contains(in.Departments, d) && !slices.Contains(depts, d) {
 				depts = append(depts, d)
 			}
 		}
 		if len(depts) == 0 {
 			continue
 		}
-		slices.Sort(depts)
-		eligible = append(eligible, ranked{c: c, depts: slices.Compact(depts)})
-	}
-	slices.SortFunc(eligible, func(a, b ranked) int { return strings.Compare(a.c.Key, b.c.Key) })
-
-	digest := sha256.New()
-	mac := hmac.New(sha256.New, key)
-	for i := range eligible {
-		c := &eligible[i].c
-		digest.Write([]byte(c.Key + "|" + string(rune('0'+c.Grade)) + "|" + c.Subdistrict + "\n"))
-		mac.Reset()
-		mac.Write([]byte(c.Key))
-		eligible[i].rank = binary.BigEndian.Uint64(mac.Sum(nil)[:8])
-	}
-	plan := &Plan{
-		Seed:             in.Seed,
-		AlgorithmVersion: DrawAlgorithmVersion,
-		CandidateDigest:  hex.EncodeToString(digest.Sum(nil)),
-		CandidateCount:   len(eligible),
-	}
-
-	byRank := func(a, b ranked) int {
-		if a.rank != b.rank {
-			if a.rank < b.rank {
-				return -1
-			}
-			return 1
+		if rule, ok := in.Frequency[c.Grade]; ok && c.InspectionsThisYear >= rule.MaxPerYear {
+			atCap[c.Grade]++
+			continue
 		}
-		return strings.Compare(a.c.Key, b.c.Key)
+		slices.Sort(depts)
+		out = append(out, ranked{c: c, depts: depts})
+	}
+	slices.SortFunc(out, func(a, b ranked) int { return strings.Compare(a.c.Key, b.c.Key) })
+	return out, atCap
+}
+
+// candidateDigest is SHA-256 over the eligible candidates in key order.
+func candidateDigest(eligible []ranked) string {
+	h := sha256.New()
+	var line []byte
+	for _, e := range eligible {
+		c := e.c
+		line = append(line[:0], c.Key...)
+		line = append(line, '|')
+		line = strconv.AppendInt(line, int64(c.Grade), 10)
+		line = append(line, '|')
+		line = append(line, c.Subdistrict...)
+		line = append(line, '|')
+		line = append(line, c.Industry...)
+		line = append(line, '|')
+		line = strconv.AppendInt(line, int64(c.InspectionsThisYear), 10)
+		line = append(line, '\n')
+		h.Write(line)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// stratifiedSample ranks the eligible candidates and draws each stratum's
+// share, returning the selection in rank order.
+func stratifiedSample(eligible []ranked, key []byte, criteria Criteria) []ranked {
+	mac := hmac.New(sha256.New, key)
+	var sum [sha256.Size]byte
+	for i := range eligible {
+		mac.Reset()
+		mac.Write([]byte(eligible[i].c.Key))
+		eligible[i].rank = binary.BigEndian.Uint64(mac.Sum(sum[:0])[:8])
 	}
 	type stratum struct {
 		grade       RiskGrade
@@ -139,24 +208,20 @@ func Draw(in PlanInput) (*Plan, error) {
 	}
 	var selected []ranked
 	for s, members := range strata {
-		k := int(math.Ceil(float64(len(members)) * in.Criteria.Ratio(s.grade)))
+		k := int(math.Ceil(float64(len(members)) * criteria.Ratio(s.grade)))
 		slices.SortFunc(members, byRank)
 		selected = append(selected, members[:min(k, len(members))]...)
 	}
 	slices.SortFunc(selected, byRank)
-	if len(selected) > 0 && len(in.Days) == 0 {
-		return nil, Errorf(EINVALID, "The window has no working day to schedule %d visits on.", len(selected))
-	}
-	plan.Visits = make([]PlannedVisit, len(selected))
-	for i, e := range selected {
-		plan.Visits[i] = PlannedVisit{
-			EnterpriseID: e.c.EnterpriseID,
-			ScheduledOn:  in.Days[i*len(in.Days)/len(selected)],
-			Rank:         i,
-			Departments:  e.depts,
+	return selected
+}
+
+func byRank(a, b ranked) int {
+	if a.rank != b.rank {
+		if a.rank < b.rank {
+			return -1
 		}
-		plan.TaskCount += len(e.depts)
+		return 1
 	}
-	plan.VisitsSaved = plan.TaskCount - len(plan.Visits)
-	return plan, nil
+	return strings.Compare(a.c.Key, b.c.Key)
 }

@@ -18,6 +18,7 @@ func drawInput(n int) enforcement.PlanInput {
 		Remits:      map[string][]string{"3311": {"EMB"}, "6210": {"MSA", "EMB"}, "9999": {"HCB"}},
 		Seed:        "00112233445566778899aabbccddeeff",
 		Days:        enforcement.WorkingDaysIn(enforcement.WeekdayCalendar{}, enforcement.MustParseDate("2026-03-09"), enforcement.MustParseDate("2026-03-13")),
+		Rosters:     map[string][]enforcement.RosterEntry{"EMB": roster(100, 40), "MSA": roster(200, 40)},
 	}
 	industries := []string{"3311", "6210", "9999"}
 	for i := range n {
@@ -30,6 +31,15 @@ func drawInput(n int) enforcement.PlanInput {
 		})
 	}
 	return in
+}
+
+// roster returns n inspectors with ids from first.
+func roster(first int64, n int) []enforcement.RosterEntry {
+	var r []enforcement.RosterEntry
+	for i := range int64(n) {
+		r = append(r, enforcement.RosterEntry{ID: first + i, Key: fmt.Sprintf("4403032026%04d", first+i)})
+	}
+	return r
 }
 
 func visitIDs(p *enforcement.Plan) []int64 {
@@ -74,14 +84,14 @@ func TestDrawSamplesEachStratumAndMergesDepartments(t *testing.T) {
 	}
 	// 600 candidates, a third in industry 9999, which no participating
 	// department covers: 400 are eligible.
-	if p.CandidateCount != 400 {
-		t.Fatalf("candidates = %d, want 400", p.CandidateCount)
+	if p.Summary.Eligible != 400 || p.Summary.Candidates != 600 {
+		t.Fatalf("eligible = %d of %d, want 400 of 600", p.Summary.Eligible, p.Summary.Candidates)
 	}
 	perGrade := map[enforcement.RiskGrade]int{}
 	in := drawInput(600)
 	for _, v := range p.Visits {
 		perGrade[in.Candidates[v.EnterpriseID-1].Grade]++
-		if len(v.Departments) == 0 || v.ScheduledOn.Weekday() == 0 || v.ScheduledOn.Weekday() == 6 {
+		if len(v.Tasks) == 0 || v.ScheduledOn.Weekday() == 0 || v.ScheduledOn.Weekday() == 6 {
 			t.Fatalf("visit %+v", v)
 		}
 	}
@@ -98,8 +108,8 @@ func TestDrawSamplesEachStratumAndMergesDepartments(t *testing.T) {
 	if perGrade[3] == 0 || perGrade[3] > eligible[3]/10 {
 		t.Fatalf("grade 3 at 5%%: %d of %d", perGrade[3], eligible[3])
 	}
-	if p.VisitsSaved != p.TaskCount-len(p.Visits) || p.VisitsSaved == 0 {
-		t.Fatalf("saved %d, tasks %d, visits %d", p.VisitsSaved, p.TaskCount, len(p.Visits))
+	if p.Summary.VisitsSaved != p.Summary.Tasks-len(p.Visits) || p.Summary.VisitsSaved == 0 {
+		t.Fatalf("saved %d, tasks %d, visits %d", p.Summary.VisitsSaved, p.Summary.Tasks, len(p.Visits))
 	}
 }
 

@@ -48,9 +48,13 @@ type TaskService interface {
 	// FindTaskByID returns ENOTFOUND for another department's task.
 	FindTaskByID(ctx context.Context, id int64) (*Task, error)
 	// AcceptTask accepts a pending task of the lead's department and assigns
-	// inspectorIDs: at least MinInspectorsPerTask (行政处罚法 art. 42), all
-	// inspectors of that department (EINVALID otherwise). ECONFLICT unless
-	// pending; EFORBIDDEN for a non-lead of that department.
+	// inspectorIDs, roster ids (Inspector.ID): at least MinInspectorsPerTask
+	// (行政处罚法 art. 42), all active entries of the department's roster
+	// with no recusal for the enterprise (EINVALID otherwise). With no ids
+	// at all it assigns the inspectors the plan drew for the task (those
+	// still active), and answers EINVALID, asking the lead to pick
+	// inspectors, when fewer than two are left. ECONFLICT unless pending;
+	// EFORBIDDEN for a non-lead of that department.
 	AcceptTask(ctx context.Context, id int64, inspectorIDs []int64) (*Task, error)
 	// DeclineTask declines a pending task; the reason is required (EINVALID).
 	DeclineTask(ctx context.Context, id int64, reason string) (*Task, error)
@@ -58,8 +62,9 @@ type TaskService interface {
 	// only) as a new pending task with a new acceptance due date, and marks
 	// the declined one reassigned. It returns the new task.
 	ReassignTask(ctx context.Context, id int64, dept string) (*Task, error)
-	// FindInspectors lists the inspectors of the actor's department (any
-	// department for coordinators and admins when dept is given).
+	// FindInspectors lists the active roster of the actor's department
+	// (any department for coordinators and admins when dept is given), as
+	// UserRef{ID: roster id, Name}: the ids AcceptTask takes.
 	FindInspectors(ctx context.Context, dept string) ([]UserRef, error)
 }
 
@@ -121,6 +126,7 @@ type AuditService interface {
 // UserService keeps the users table in step with sign-ins.
 type UserService interface {
 	// UpsertUser records a signed-in actor (by issuer and subject) and sets
-	// a.UserID.
+	// a.UserID. It links the roster entries that name the actor's subject,
+	// or, for an unlinked entry that names no subject, their e-mail.
 	UpsertUser(ctx context.Context, a *Actor) error
 }

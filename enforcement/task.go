@@ -46,7 +46,12 @@ type Task struct {
 	AcceptanceDueOn Date      `json:"acceptance_due_on"`
 	AcceptanceDueAt time.Time `json:"acceptance_due_at"`
 	DeclineReason   string    `json:"decline_reason,omitempty"`
-	Inspectors      []UserRef `json:"inspectors"`
+	// Inspectors are the roster entries assigned at acceptance (UserRef.ID
+	// is the inspector's roster id, not a user id).
+	Inspectors []UserRef `json:"inspectors"`
+	// DrawnInspectors are the roster entries the plan job drew for the
+	// task (双随机); accepting without naming inspectors assigns them.
+	DrawnInspectors []UserRef `json:"drawn_inspectors"`
 	// ScheduledOn is the working day of the visit.
 	ScheduledOn Date `json:"scheduled_on"`
 	// Enterprise and OtherDepartments describe the visit the task is part of.

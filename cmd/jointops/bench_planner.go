@@ -129,7 +129,7 @@ func openPlannerBench(ctx context.Context, cfg *Config, bdb *benchDatabase) (*pl
 }
 
 // setupReference inserts the departments, industries, subdistricts, remit
-// matrix and users, once for all sizes.
+// matrix, users and inspector rosters, once for all sizes.
 func (b *plannerBench) setupReference(ctx context.Context) error {
 	statements := []struct {
 		sql  string
@@ -160,6 +160,10 @@ func (b *plannerBench) setupReference(ctx context.Context) error {
 		  SELECT 'bench', 'lead-' || i, 'Lead ' || i, 'lead' || i || '@example.com', 'BD' || i, '{dept_lead}'
 		  FROM generate_series(1, $1::int) i`,
 			[]any{benchDepartments, benchInspectors}},
+		// The planner draws from the rosters: each inspector has an entry.
+		{`INSERT INTO inspectors (department_code, name, certificate_no, subject, user_id)
+		  SELECT department_code, name, 'BENCH-' || subject, subject, id
+		  FROM users WHERE issuer = 'bench' AND 'inspector' = ANY(roles) ORDER BY id`, nil},
 	}
 	err := pgx.BeginFunc(ctx, b.pool, func(tx pgx.Tx) error {
 		for _, st := range statements {
@@ -338,28 +342,28 @@ func (b *plannerBench) settle(ctx context.Context) {
 }
 
 // countPlan counts what the plan job wrote: visits, tasks, their
-// acceptance escalations, the leads' notifications and the audit event.
+// drawn inspectors, the draw snapshot, the leads' notifications and the audit event.
 func (b *plannerBench) countPlan(ctx context.Context, opID int64, r *benchResult) error {
 	var status, planErr string
-	var escalations, notifications, audits int
+	var drawn, notifications, audits int
 	err := b.pool.QueryRow(ctx, `
 		SELECT o.status, o.plan_error,
 		       (SELECT count(*) FROM visits WHERE operation_id = o.id),
 		       (SELECT count(*) FROM tasks WHERE operation_id = o.id),
-		       (SELECT count(*) FROM escalations e JOIN tasks t ON e.subject_kind = 'task' AND e.subject_id = t.id
-		         WHERE t.operation_id = o.id),
+		       (SELECT count(*) FROM task_drawn_inspectors d JOIN tasks t ON t.id = d.task_id WHERE t.operation_id = o.id)
+		         + (SELECT count(*) FROM draw_snapshots WHERE operation_id = o.id),
 		       (SELECT count(*) FROM notifications WHERE subject_kind = 'operation' AND subject_id = o.id),
 		       (SELECT count(*) FROM audit_events WHERE subject_kind = 'operation' AND subject_id = o.id
 		          AND action = 'operation.planned')
 		FROM operations o WHERE o.id = $1`, opID,
-	).Scan(&status, &planErr, &r.Visits, &r.Tasks, &escalations, &notifications, &audits)
+	).Scan(&status, &planErr, &r.Visits, &r.Tasks, &drawn, &notifications, &audits)
 	if err != nil {
 		return err
 	}
 	if status != string(enforcement.OperationPlanned) {
 		return fmt.Errorf("operation %d is %s after the plan job, not planned: %s", opID, status, planErr)
 	}
-	r.Rows = r.Visits + r.Tasks + escalations + notifications + audits
+	r.Rows = r.Visits + r.Tasks + drawn + notifications + audits
 	return nil
 }
 

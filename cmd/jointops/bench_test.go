@@ -76,7 +76,7 @@ func TestBenchPlannerSmall(t *testing.T) {
 	// each industry is in two departments' remit.
 	if r.Enterprises != 3000 || r.Visits < 500 || r.Visits > 700 || r.Tasks != 2*r.Visits ||
 		r.PlanMS <= 0 || r.CopyMS < 0 || r.PeakRSSMB <= 0 || r.TimedOut ||
-		r.Rows != r.Visits+2*r.Tasks+8+1 { // + escalations, 8 leads' notifications, 1 audit event
+		r.Rows != r.Visits+3*r.Tasks+1+8+1 { // + 2 drawn inspectors a task, the snapshot, 8 leads' notifications, 1 audit event
 		t.Errorf("result = %+v", r)
 	}
 	for _, field := range []string{"enterprises", "visits", "tasks", "plan_ms", "copy_ms", "ratio", "peak_rss_mb", "rows"} {

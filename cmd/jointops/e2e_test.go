@@ -134,6 +134,17 @@ func (b *e2eBundle) userID(subject string) int64 {
 	return id
 }
 
+// inspectorID returns the roster id of the demo inspector who signs in as
+// subject; dev mode links the entry to the user row.
+func (b *e2eBundle) inspectorID(subject string) int64 {
+	b.t.Helper()
+	var id int64
+	if err := b.app.Pool.QueryRow(b.ctx, `SELECT i.id FROM inspectors i JOIN users u ON u.id = i.user_id WHERE i.subject = $1`, subject).Scan(&id); err != nil {
+		b.t.Fatalf("roster entry of %s: %v", subject, err)
+	}
+	return id
+}
+
 // TestCoreLoop runs the main job end to end over HTTP: sign-in, plan,
 // tasks, hazard, rectification order, escalation with two River clients,
 // closing, and cross-department isolation.
@@ -190,8 +201,8 @@ func TestCoreLoop(t *testing.T) {
 		}
 	}
 	task := embTasks.Tasks[0]
-	inspectors := []int64{b.userID("u-emb-inspector1"), b.userID("u-emb-inspector2")}
-	msaInspectors := []int64{b.userID("u-msa-inspector1"), b.userID("u-msa-inspector2")}
+	inspectors := []int64{b.inspectorID("u-emb-inspector1"), b.inspectorID("u-emb-inspector2")}
+	msaInspectors := []int64{b.inspectorID("u-msa-inspector1"), b.inspectorID("u-msa-inspector2")}
 	b.must(404, "msa-lead", "GET", fmt.Sprintf("/api/v1/tasks/%d", task.ID), nil, nil)
 	b.must(404, "msa-lead", "POST", fmt.Sprintf("/api/v1/tasks/%d/accept", task.ID), map[string]any{"inspector_ids": msaInspectors}, nil)
 	b.must(404, "msa-lead", "POST", fmt.Sprintf("/api/v1/tasks/%d/decline", task.ID), map[string]any{"reason": "x"}, nil)

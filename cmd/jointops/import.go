@@ -14,11 +14,14 @@ import (
 
 var systemClock = enforcement.SystemClock{}
 
-// runImport loads an enterprise register: every row, or none with every bad
-// line listed.
+// importUsage is the usage of `jointops import`.
+const importUsage = "usage: jointops import enterprises FILE.csv | jointops import inspectors FILE.csv"
+
+// runImport loads an enterprise register or an inspector roster: every
+// row, or none with every bad line listed.
 func runImport(ctx context.Context, cfg *Config, args []string, stdout io.Writer) error {
-	if len(args) != 2 || args[0] != "enterprises" {
-		return errors.New("usage: jointops import enterprises FILE.csv")
+	if len(args) != 2 || (args[0] != "enterprises" && args[0] != "inspectors") {
+		return errors.New(importUsage)
 	}
 	f, err := os.Open(args[1])
 	if err != nil {
@@ -29,6 +32,9 @@ func runImport(ctx context.Context, cfg *Config, args []string, stdout io.Writer
 	defer app.Close()
 	if err := app.openDB(ctx); err != nil {
 		return err
+	}
+	if args[0] == "inspectors" {
+		return importInspectors(ctx, app, f, args[1], stdout)
 	}
 	known, err := postgres.FindKnownCodes(ctx, app.Pool)
 	if err != nil {
@@ -43,6 +49,24 @@ func runImport(ctx context.Context, cfg *Config, args []string, stdout io.Writer
 		return importFailure(stdout, args[1], err)
 	}
 	fmt.Fprintf(stdout, "%s: %d enterprises inserted, %d updated, %d unchanged\n", args[1], res.Inserted, res.Updated, res.Unchanged)
+	return nil
+}
+
+// importInspectors loads an inspector roster (执法人员名录) from f.
+func importInspectors(ctx context.Context, app *App, f io.Reader, file string, stdout io.Writer) error {
+	known, err := postgres.FindKnownDepartments(ctx, app.Pool)
+	if err != nil {
+		return err
+	}
+	entries, err := enforcement.ParseInspectorCSVKnown(f, known)
+	if err != nil {
+		return importFailure(stdout, file, err)
+	}
+	res, err := postgres.ImportInspectors(ctx, app.Pool, entries)
+	if err != nil {
+		return importFailure(stdout, file, err)
+	}
+	fmt.Fprintf(stdout, "%s: %d inspectors inserted, %d updated, %d unchanged\n", file, res.Inserted, res.Updated, res.Unchanged)
 	return nil
 }
 

@@ -5,8 +5,11 @@
 //	jointops dev                       run with demo data and a development identity provider
 //	jointops migrate                   apply the database migrations
 //	jointops import enterprises FILE   load an enterprise register (CSV), all or nothing
+//	jointops import inspectors FILE    load inspector rosters (CSV), all or nothing
 //	jointops replay osha FILE          replay OSHA violation records through rectification and escalation
 //	jointops token USER                print a bearer token for a demo user of a running `jointops dev`
+//	jointops verify-draw OPERATION_ID  re-run an operation's draw and say match or mismatch
+//	jointops bench planner|all         measure the plan job beside a bare COPY
 //
 // Configuration comes from the environment; see Config.
 package main
@@ -38,8 +41,12 @@ commands:
   dev                       run with demo data and a development identity provider on :8080
   migrate                   apply the database migrations
   import enterprises FILE   load an enterprise register (CSV); all rows or none
+  import inspectors FILE    load inspector rosters (CSV: department, name, certificate_no,
+                            active, email, subject); all rows or none, known certificates updated
   replay osha FILE          replay OSHA violation records (CSV) through the product
   token USER                print a bearer token for a demo user of a running "jointops dev"
+  verify-draw OPERATION_ID  re-run an operation's draw from its seed and snapshot; match or mismatch
+  bench planner|all         measure the plan job beside a bare COPY (--sizes, --json)
 `
 
 // run dispatches a subcommand.
@@ -68,6 +75,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return runToken(ctx, cfg, args[1:], stdout)
 	case "bench":
 		return runBench(ctx, cfg, args[1:], stdout)
+	case "verify-draw":
+		return runVerifyDraw(ctx, cfg, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -65,6 +65,7 @@ func (app *App) start(ctx context.Context, httpClient *http.Client, dev *devOpti
 	authn.Resolve = app.DB.UpsertUser
 	srv := &web.Server{
 		Operations: app.DB, Tasks: app.DB, Visits: app.DB, Rectifications: app.DB, Inbox: app.DB, Audit: app.DB,
+		Roster: app.DB, Planning: app.DB,
 		Ready:    app.ready,
 		Location: app.Config.District,
 		Calendar: app.DB.Calendar,

@@ -39,6 +39,7 @@ type DemoSummary struct {
 	Industries       int `json:"industries"`
 	DepartmentRemits int `json:"department_remits"`
 	Enterprises      int `json:"enterprises"`
+	Inspectors       int `json:"inspectors"`
 }
 
 // LoadDemoData loads the demo data that `make run` shows, in one
@@ -54,7 +55,8 @@ type DemoSummary struct {
 //     admin code 440303, a GB 11714 organisation code and the check
 //     character), a name and an address in its subdistrict, one of the 30
 //     industries, a risk grade (about 10% grade 1, 30% grade 2, 60% grade 3),
-//     a contact, and for about one in five a last inspection in 2025–2026.
+//     a contact, and for about one in five a last inspection in 2025–2026;
+//   - an inspector roster per department (demoInsertRoster).
 //
 // Contact e-mails are at example.com (RFC 2606), so that reminders from a
 // demo never reach a real mailbox.
@@ -76,6 +78,9 @@ func LoadDemoData(ctx context.Context, pool *pgxpool.Pool) (*DemoSummary, error)
 
 	s := &DemoSummary{}
 	if err := demoInsertReference(ctx, tx, ref, s); err != nil {
+		return nil, err
+	}
+	if err := demoInsertRoster(ctx, tx, s); err != nil {
 		return nil, err
 	}
 	if err := importStage(ctx, tx, enterprises, nil); err != nil {

@@ -39,11 +39,11 @@ func TestLoadDemoData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &DemoSummary{Departments: 6, Subdistricts: 10, Industries: 30, DepartmentRemits: 72, Enterprises: DemoEnterpriseCount}
+	want := &DemoSummary{Departments: 6, Subdistricts: 10, Industries: 30, DepartmentRemits: 72, Enterprises: DemoEnterpriseCount, Inspectors: 64}
 	if *got != *want {
 		t.Errorf("first run = %+v, want %+v", *got, *want)
 	}
-	for table, n := range map[string]int{"departments": 6, "subdistricts": 10, "industries": 30, "department_remits": 72, "enterprises": DemoEnterpriseCount} {
+	for table, n := range map[string]int{"departments": 6, "subdistricts": 10, "industries": 30, "department_remits": 72, "enterprises": DemoEnterpriseCount, "inspectors": 64} {
 		if c := b.count(t, "SELECT count(*) FROM "+table); c != n {
 			t.Errorf("%s has %d rows, want %d", table, c, n)
 		}

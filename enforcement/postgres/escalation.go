@@ -22,6 +22,15 @@ const sweepBatchSize = 5000
 // the recipients. See enforcement.EscalationService.
 func (db *DB) SweepEscalations(ctx context.Context, now time.Time) (*enforcement.SweepResult, error) {
 	res := &enforcement.SweepResult{}
+	// Tasks are dispatched in bulk without escalation rows: write the rows
+	// of those whose acceptance deadline has passed, once each.
+	if _, err := db.Pool.Exec(ctx, `
+		INSERT INTO escalations (subject_kind, subject_id, department_code, level, due_on, fire_at, recipients)
+		SELECT 'task', id, department_code, 1, acceptance_due_on, acceptance_due_at, '{dept_lead,coordinator}'
+		FROM tasks WHERE status = 'pending' AND acceptance_due_at <= $1
+		ON CONFLICT (subject_kind, subject_id, level, due_on) DO NOTHING`, now); err != nil {
+		return res, err
+	}
 	for {
 		var fired, notes int
 		err := db.Pool.QueryRow(ctx, sweepSQL, now, sweepBatchSize).Scan(&fired, &notes)

@@ -62,23 +62,23 @@ func TestTaskIsolationAndAcceptance(t *testing.T) {
 
 	_, err := b.db.FindTaskByID(b.as("msa-lead"), id)
 	wantCode(t, err, enforcement.ENOTFOUND)
-	_, err = b.db.AcceptTask(b.as("msa-lead"), id, []int64{b.people["msa-i1"].UserID, b.people["msa-i2"].UserID})
+	_, err = b.db.AcceptTask(b.as("msa-lead"), id, b.rosterIDs("msa-i1", "msa-i2"))
 	wantCode(t, err, enforcement.ENOTFOUND)
 	_, err = b.db.DeclineTask(b.as("msa-lead"), id, "not ours")
 	wantCode(t, err, enforcement.ENOTFOUND)
 
-	_, err = b.db.AcceptTask(b.as("emb-lead"), id, []int64{b.people["emb-i1"].UserID})
+	_, err = b.db.AcceptTask(b.as("emb-lead"), id, b.rosterIDs("emb-i1"))
 	wantCode(t, err, enforcement.EINVALID)
-	_, err = b.db.AcceptTask(b.as("emb-lead"), id, []int64{b.people["emb-i1"].UserID, b.people["msa-i1"].UserID})
+	_, err = b.db.AcceptTask(b.as("emb-lead"), id, b.rosterIDs("emb-i1", "msa-i1"))
 	wantCode(t, err, enforcement.EINVALID)
-	task, err := b.db.AcceptTask(b.as("emb-lead"), id, []int64{b.people["emb-i1"].UserID, b.people["emb-i2"].UserID})
+	task, err := b.db.AcceptTask(b.as("emb-lead"), id, b.rosterIDs("emb-i1", "emb-i2"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if task.Status != enforcement.TaskAccepted || len(task.Inspectors) != 2 {
 		t.Fatalf("task = %+v", task)
 	}
-	_, err = b.db.AcceptTask(b.as("emb-lead"), id, []int64{b.people["emb-i1"].UserID, b.people["emb-i2"].UserID})
+	_, err = b.db.AcceptTask(b.as("emb-lead"), id, b.rosterIDs("emb-i1", "emb-i2"))
 	wantCode(t, err, enforcement.ECONFLICT)
 	if n := count(t, b.pool, `SELECT count(*) FROM audit_events WHERE action = 'task.accepted' AND subject_id = $1`, id); n != 1 {
 		t.Fatalf("%d audit events", n)
@@ -128,7 +128,7 @@ func (b *testBundle) acceptedVisit(t *testing.T) int64 {
 	b.plannedOperation(t)
 	tasks, _ := b.db.FindTasks(b.as("emb-lead"), enforcement.TaskFilter{})
 	for _, task := range tasks {
-		if _, err := b.db.AcceptTask(b.as("emb-lead"), task.ID, []int64{b.people["emb-i1"].UserID, b.people["emb-i2"].UserID}); err != nil {
+		if _, err := b.db.AcceptTask(b.as("emb-lead"), task.ID, b.rosterIDs("emb-i1", "emb-i2")); err != nil {
 			t.Fatal(err)
 		}
 	}

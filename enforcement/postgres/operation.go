@@ -120,7 +120,7 @@ func findOperations(ctx context.Context, q querier, f enforcement.OperationFilte
 	rows, err := q.Query(ctx, `
 		SELECT o.id, o.title, o.lead_department, o.departments, o.window_start, o.window_end, o.criteria,
 		       o.status, o.seed, o.algorithm_version, o.candidate_digest, o.candidate_count, o.plan_error,
-		       o.created_by, o.created_at, o.updated_at,
+		       o.created_by, o.created_at, o.updated_at, o.plan_summary,
 		       (SELECT count(*) FROM visits v WHERE v.operation_id = o.id),
 		       (SELECT count(*) FROM tasks t WHERE t.operation_id = o.id AND t.status <> 'cancelled')
 		FROM operations o
@@ -135,7 +135,7 @@ func findOperations(ctx context.Context, q querier, f enforcement.OperationFilte
 		var criteria []byte
 		err := r.Scan(&o.ID, &o.Title, &o.LeadDepartment, &o.Departments, &ws, &we, &criteria,
 			&o.Status, &o.Seed, &o.AlgorithmVersion, &o.CandidateDigest, &o.CandidateCount, &o.PlanError,
-			&o.CreatedBy, &o.CreatedAt, &o.UpdatedAt, &o.VisitCount, &o.TaskCount)
+			&o.CreatedBy, &o.CreatedAt, &o.UpdatedAt, &o.Summary, &o.VisitCount, &o.TaskCount)
 		if err != nil {
 			return nil, err
 		}
@@ -200,6 +200,13 @@ func (db *DB) CancelOperation(ctx context.Context, id int64, reason string) (*en
 			return enforcement.Errorf(enforcement.ECONFLICT, "Operation %d is %s and cannot be cancelled.", id, status)
 		}
 		now := db.Clock.Now()
+		cur, err := findOperation(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := notifyWithdrawn(ctx, tx, cur, "取消", "was cancelled", now); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `UPDATE operations SET status = 'cancelled', updated_at = $2 WHERE id = $1`, id, now); err != nil {
 			return err
 		}

@@ -20,8 +20,10 @@ type testBundle struct {
 	db    *postgres.DB
 	pool  *pgxpool.Pool
 	clock *enforcement.OffsetClock
-	// people, keyed by a short name: coord, emb-lead, emb-i1, emb-i2, msa-lead, msa-i1, msa-i2.
+	// people, keyed by a short name: coord, admin, emb-lead, emb-i1, emb-i2, msa-lead, msa-i1, msa-i2.
 	people map[string]*enforcement.Actor
+	// roster holds the roster id of each inspector among people (emb-i1, …).
+	roster map[string]int64
 }
 
 // setup starts the clock on Monday 2026-03-02 10:00 in Shanghai, a plain
@@ -45,12 +47,12 @@ func setup(t *testing.T) *testBundle {
 			('91440303MA5F00001X', NULL, '深圳市罗湖区甲金属制品有限公司', '440303001', '3311', 1),
 			('91440303MA5F00002X', NULL, '深圳市罗湖区乙餐饮有限公司', '440303002', '6210', 1),
 			('91440303MA5F00003X', NULL, '深圳市罗湖区丙餐饮有限公司', '440303001', '6210', 3);`)
-	b := &testBundle{ctx: ctx, db: db, pool: pool, clock: clock, people: map[string]*enforcement.Actor{}}
+	b := &testBundle{ctx: ctx, db: db, pool: pool, clock: clock, people: map[string]*enforcement.Actor{}, roster: map[string]int64{}}
 	for _, p := range []struct {
 		key, dept string
 		role      enforcement.Role
 	}{
-		{"coord", "", enforcement.RoleCoordinator},
+		{"coord", "", enforcement.RoleCoordinator}, {"admin", "", enforcement.RoleAdmin},
 		{"emb-lead", "EMB", enforcement.RoleDeptLead}, {"emb-i1", "EMB", enforcement.RoleInspector}, {"emb-i2", "EMB", enforcement.RoleInspector},
 		{"msa-lead", "MSA", enforcement.RoleDeptLead}, {"msa-i1", "MSA", enforcement.RoleInspector}, {"msa-i2", "MSA", enforcement.RoleInspector},
 	} {
@@ -60,7 +62,27 @@ func setup(t *testing.T) *testBundle {
 		}
 		b.people[p.key] = a
 	}
+	// Each inspector is on their department's roster, linked by subject.
+	for i, key := range []string{"emb-i1", "emb-i2", "msa-i1", "msa-i2"} {
+		a := b.people[key]
+		in, err := db.CreateInspector(b.as("admin"), &enforcement.InspectorCreate{
+			Department: a.Department, Name: a.Name, CertificateNo: fmt.Sprintf("4403032023%04d", i+1), Subject: a.Subject,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.roster[key] = in.ID
+	}
 	return b
+}
+
+// rosterIDs returns the roster ids of the named inspectors.
+func (b *testBundle) rosterIDs(keys ...string) []int64 {
+	ids := make([]int64, len(keys))
+	for i, k := range keys {
+		ids[i] = b.roster[k]
+	}
+	return ids
 }
 
 // as returns a context acting for the named person.

@@ -57,8 +57,10 @@ func findTasks(ctx context.Context, q querier, scope string, f enforcement.TaskF
 		       t.decline_reason, v.scheduled_on, e.id, e.name, o.title, t.created_at, t.updated_at,
 		       coalesce((SELECT array_agg(o2.department_code ORDER BY o2.department_code) FROM tasks o2
 		                 WHERE o2.visit_id = t.visit_id AND o2.id <> t.id AND o2.status NOT IN ('cancelled', 'reassigned', 'declined')), '{}'),
-		       coalesce((SELECT array_agg(u.id ORDER BY u.id) FROM task_inspectors ti JOIN users u ON u.id = ti.user_id WHERE ti.task_id = t.id), '{}'),
-		       coalesce((SELECT array_agg(u.name ORDER BY u.id) FROM task_inspectors ti JOIN users u ON u.id = ti.user_id WHERE ti.task_id = t.id), '{}')
+		       coalesce((SELECT array_agg(i.id ORDER BY i.id) FROM task_inspectors ti JOIN inspectors i ON i.id = ti.inspector_id WHERE ti.task_id = t.id), '{}'),
+		       coalesce((SELECT array_agg(i.name ORDER BY i.id) FROM task_inspectors ti JOIN inspectors i ON i.id = ti.inspector_id WHERE ti.task_id = t.id), '{}'),
+		       coalesce((SELECT array_agg(i.id ORDER BY i.id) FROM task_drawn_inspectors td JOIN inspectors i ON i.id = td.inspector_id WHERE td.task_id = t.id), '{}'),
+		       coalesce((SELECT array_agg(i.name ORDER BY i.id) FROM task_drawn_inspectors td JOIN inspectors i ON i.id = td.inspector_id WHERE td.task_id = t.id), '{}')
 		FROM tasks t
 		JOIN visits v ON v.id = t.visit_id
 		JOIN enterprises e ON e.id = v.enterprise_id
@@ -78,21 +80,27 @@ func findTasks(ctx context.Context, q querier, scope string, f enforcement.TaskF
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*enforcement.Task, error) {
 		var t enforcement.Task
 		var dueOn, scheduled pgDate
-		var ids []int64
-		var names []string
+		var ids, drawnIDs []int64
+		var names, drawnNames []string
 		err := r.Scan(&t.ID, &t.VisitID, &t.OperationID, &t.Department, &t.Status, &dueOn, &t.AcceptanceDueAt,
 			&t.DeclineReason, &scheduled, &t.EnterpriseID, &t.EnterpriseName, &t.OperationTitle, &t.CreatedAt, &t.UpdatedAt,
-			&t.OtherDepartments, &ids, &names)
+			&t.OtherDepartments, &ids, &names, &drawnIDs, &drawnNames)
 		if err != nil {
 			return nil, err
 		}
 		t.AcceptanceDueOn, t.ScheduledOn = dueOn.Date(), scheduled.Date()
-		t.Inspectors = make([]enforcement.UserRef, len(ids))
-		for i := range ids {
-			t.Inspectors[i] = enforcement.UserRef{ID: ids[i], Name: names[i]}
-		}
+		t.Inspectors, t.DrawnInspectors = userRefs(ids, names), userRefs(drawnIDs, drawnNames)
 		return &t, nil
 	})
+}
+
+// userRefs pairs ids with names.
+func userRefs(ids []int64, names []string) []enforcement.UserRef {
+	refs := make([]enforcement.UserRef, len(ids))
+	for i := range ids {
+		refs[i] = enforcement.UserRef{ID: ids[i], Name: names[i]}
+	}
+	return refs
 }
 
 // lockTaskForLead locks a task the actor's department owns and checks the
@@ -114,7 +122,8 @@ func lockTaskForLead(ctx context.Context, tx pgx.Tx, a *enforcement.Actor, id in
 	return t, nil
 }
 
-// AcceptTask accepts a pending task and assigns its inspectors.
+// AcceptTask accepts a pending task and assigns its inspectors: the roster
+// entries named, or, when none are named, the ones the plan drew.
 func (db *DB) AcceptTask(ctx context.Context, id int64, inspectorIDs []int64) (*enforcement.Task, error) {
 	a, err := enforcement.RequireActor(ctx)
 	if err != nil {
@@ -129,27 +138,16 @@ func (db *DB) AcceptTask(ctx context.Context, id int64, inspectorIDs []int64) (*
 		if err != nil {
 			return err
 		}
-		if len(inspectorIDs) < enforcement.MinInspectorsPerTask {
-			return enforcement.FieldError("inspector_ids",
-				"Assign at least %d inspectors (行政处罚法 art. 42 requires two enforcement officers); got %d.",
-				enforcement.MinInspectorsPerTask, len(inspectorIDs))
-		}
-		rows, err := tx.Query(ctx, `
-			SELECT i FROM unnest($1::bigint[]) i
-			WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = i AND u.department_code = $2 AND 'inspector' = ANY(u.roles))`,
-			inspectorIDs, t.Department)
-		if err != nil {
+		drawn := len(inspectorIDs) == 0
+		if drawn {
+			if inspectorIDs, err = drawnInspectors(ctx, tx, t); err != nil {
+				return err
+			}
+		} else if err := checkAssignable(ctx, tx, t, inspectorIDs); err != nil {
 			return err
-		}
-		bad, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-		if err != nil {
-			return err
-		}
-		if len(bad) > 0 {
-			return enforcement.FieldError("inspector_ids", "%v are not inspectors of %s.", bad, t.Department)
 		}
 		now := db.Clock.Now()
-		if _, err := tx.Exec(ctx, `INSERT INTO task_inspectors (task_id, user_id) SELECT $1, unnest($2::bigint[])`, id, inspectorIDs); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO task_inspectors (task_id, inspector_id) SELECT $1, unnest($2::bigint[])`, id, inspectorIDs); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE tasks SET status = 'accepted', updated_at = $2 WHERE id = $1`, id, now); err != nil {
@@ -158,13 +156,84 @@ func (db *DB) AcceptTask(ctx context.Context, id int64, inspectorIDs []int64) (*
 		if err := cancelEscalations(ctx, tx, enforcement.SubjectTask, id, now); err != nil {
 			return err
 		}
-		if err := db.insertAudit(ctx, tx, a, "task.accepted", enforcement.SubjectTask, id, map[string]any{"inspector_ids": inspectorIDs}); err != nil {
+		drawnIDs := make([]int64, len(t.DrawnInspectors))
+		for i, d := range t.DrawnInspectors {
+			drawnIDs[i] = d.ID
+		}
+		// The trail shows whether the lead kept the draw (双随机) or not.
+		if err := db.insertAudit(ctx, tx, a, "task.accepted", enforcement.SubjectTask, id, map[string]any{
+			"inspector_ids": inspectorIDs, "as_drawn": drawn, "drawn_inspector_ids": drawnIDs,
+		}); err != nil {
 			return err
 		}
 		task, err = findTask(ctx, tx, "", id)
 		return err
 	})
 	return task, err
+}
+
+// checkAssignable checks the roster ids a lead named: at least two
+// (行政处罚法 art. 42), each an active entry of the task's department's
+// roster with no recusal for the task's enterprise.
+func checkAssignable(ctx context.Context, tx pgx.Tx, t *enforcement.Task, ids []int64) error {
+	if len(ids) < enforcement.MinInspectorsPerTask {
+		return enforcement.FieldError("inspector_ids",
+			"Assign at least %d inspectors (行政处罚法 art. 42 requires two enforcement officers); got %d.",
+			enforcement.MinInspectorsPerTask, len(ids))
+	}
+	rows, err := tx.Query(ctx, `
+		SELECT x FROM unnest($1::bigint[]) x
+		WHERE NOT EXISTS (SELECT 1 FROM inspectors i WHERE i.id = x AND i.department_code = $2 AND i.active)
+		ORDER BY x`, ids, t.Department)
+	if err != nil {
+		return err
+	}
+	bad, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return err
+	}
+	if len(bad) > 0 {
+		return enforcement.FieldError("inspector_ids", "%v are not active inspectors on the roster of %s.", bad, t.Department)
+	}
+	rows, err = tx.Query(ctx, `
+		SELECT i.name FROM recusals r JOIN inspectors i ON i.id = r.inspector_id
+		WHERE r.inspector_id = ANY($1) AND r.enterprise_id = $2 ORDER BY i.id`, ids, t.EnterpriseID)
+	if err != nil {
+		return err
+	}
+	recused, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	if len(recused) > 0 {
+		return enforcement.FieldError("inspector_ids", "%s declared a conflict of interest with %s (回避); pick other inspectors.",
+			strings.Join(recused, ", "), t.EnterpriseName)
+	}
+	return nil
+}
+
+// drawnInspectors returns the inspectors the plan drew for a task that are
+// still active and not recused, or EINVALID asking the lead to pick when
+// fewer than two are left.
+func drawnInspectors(ctx context.Context, tx pgx.Tx, t *enforcement.Task) ([]int64, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT i.id FROM task_drawn_inspectors td JOIN inspectors i ON i.id = td.inspector_id
+		WHERE td.task_id = $1 AND i.active AND i.department_code = $2
+		  AND NOT EXISTS (SELECT 1 FROM recusals r WHERE r.inspector_id = i.id AND r.enterprise_id = $3)
+		ORDER BY i.id`, t.ID, t.Department, t.EnterpriseID)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) < enforcement.MinInspectorsPerTask {
+		return nil, enforcement.FieldError("inspector_ids",
+			"The draw left %d assignable inspector(s) for this task (%d drawn); pick at least %d from the roster of %s (行政处罚法 art. 42).",
+			len(ids), len(t.DrawnInspectors), enforcement.MinInspectorsPerTask, t.Department)
+	}
+	return ids, nil
 }
 
 // DeclineTask declines a pending task with a reason.
@@ -280,8 +349,9 @@ func (db *DB) ReassignTask(ctx context.Context, id int64, dept string) (*enforce
 	return task, err
 }
 
-// FindInspectors lists the inspectors of a department: the actor's own, or
-// any for an actor who reads all departments.
+// FindInspectors lists the active roster of a department, as the roster
+// ids AcceptTask takes: the actor's own department, or any for an actor
+// who reads all departments.
 func (db *DB) FindInspectors(ctx context.Context, dept string) ([]enforcement.UserRef, error) {
 	a, err := enforcement.RequireActor(ctx)
 	if err != nil {
@@ -290,7 +360,7 @@ func (db *DB) FindInspectors(ctx context.Context, dept string) ([]enforcement.Us
 	if scope := deptScope(a); scope != "" {
 		dept = scope
 	}
-	rows, err := db.Pool.Query(ctx, `SELECT id, name FROM users WHERE department_code = $1 AND 'inspector' = ANY(roles) ORDER BY id`, dept)
+	rows, err := db.Pool.Query(ctx, `SELECT id, name FROM inspectors WHERE department_code = $1 AND active ORDER BY id`, dept)
 	if err != nil {
 		return nil, err
 	}

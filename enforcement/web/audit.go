@@ -13,7 +13,8 @@ func (s *Server) handleAuditEvents(w http.ResponseWriter, r *http.Request) {
 	var f enforcement.AuditFilter
 	var err error
 	if f.SubjectKind, err = queryEnum(q, "subject_kind", enforcement.SubjectOperation, enforcement.SubjectTask,
-		enforcement.SubjectVisit, enforcement.SubjectHazard, enforcement.SubjectRectificationOrder); err != nil {
+		enforcement.SubjectVisit, enforcement.SubjectHazard, enforcement.SubjectRectificationOrder,
+		enforcement.SubjectInspector, enforcement.SubjectFrequencyRule, enforcement.SubjectDepartment); err != nil {
 		s.error(w, r, err)
 		return
 	}

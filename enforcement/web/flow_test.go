@@ -27,7 +27,7 @@ func TestInspectionFlow(t *testing.T) {
 	}
 
 	task := b.tasksOf(t, "emb-lead", "?status=pending&limit=1")[0]
-	ids := []int64{b.people["emb-i1"].UserID, b.people["emb-i2"].UserID}
+	ids := b.rosterIDs(t, "EMB", 2)
 	b.do(t, "emb-lead", "POST", "/api/v1/tasks/"+itoa(task.ID)+"/accept", map[string]any{"inspector_ids": ids}).want(http.StatusOK)
 
 	var visit enforcement.Visit

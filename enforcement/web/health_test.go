@@ -38,6 +38,6 @@ func TestHandlerPanicsWithoutAService(t *testing.T) {
 		}
 	}()
 	db := &postgres.DB{} // never called: Handler checks its fields first
-	s := &web.Server{Operations: db, Tasks: db, Visits: db, Rectifications: db, Inbox: db}
+	s := &web.Server{Operations: db, Tasks: db, Visits: db, Rectifications: db, Inbox: db, Roster: db, Planning: db}
 	s.Handler()
 }

@@ -34,6 +34,11 @@ type Server struct {
 	Rectifications enforcement.RectificationService
 	Inbox          enforcement.InboxService
 	Audit          enforcement.AuditService
+	// Roster keeps the inspector rosters, recusals and planning settings.
+	// Required.
+	Roster enforcement.RosterService
+	// Planning previews, re-plans and verifies the draws of operations.
+	Planning enforcement.PlanningService
 
 	// Ready reports whether the instance can serve (the database answers);
 	// GET /readyz answers 503 with its error. Defaults to always ready.
@@ -71,7 +76,9 @@ type Server struct {
 //
 //	GET  /healthz, GET /readyz, GET / (the HTML page)
 //	/api/v1: me; operations (+ {id}, submit, cancel, draw); tasks (+ {id},
-//	accept, decline, reassign); inspectors; visits/{id} (+ hazards);
+//	accept, decline, reassign); inspectors; roster (+ {id}/activate,
+//	{id}/deactivate); recusals; admin/frequency-rules, admin/remits,
+//	admin/departments/{code}; visits/{id} (+ hazards);
 //	rectification-orders (+ {id}, evidence, verify, cancel); notifications
 //	(+ {id}/read); audit-events; dev/clock when DevClock is set.
 //
@@ -104,9 +111,11 @@ func (s *Server) Handler() http.Handler {
 		// sub-router of its own: chi's Match, which the 405 handler uses
 		// to list the allowed methods, misreports the root of a sub-router.
 		r.Get("/me", s.handleMe)
+		s.planningRoutes(r)
 		s.operationRoutes(r)
 		s.taskRoutes(r)
 		r.Get("/inspectors", s.handleInspectors)
+		s.rosterRoutes(r)
 		s.visitRoutes(r)
 		s.rectificationRoutes(r)
 		s.notificationRoutes(r)
@@ -124,6 +133,7 @@ func (s *Server) init() error {
 	for name, missing := range map[string]bool{
 		"Operations": s.Operations == nil, "Tasks": s.Tasks == nil, "Visits": s.Visits == nil,
 		"Rectifications": s.Rectifications == nil, "Inbox": s.Inbox == nil, "Audit": s.Audit == nil,
+		"Roster": s.Roster == nil, "Planning": s.Planning == nil,
 	} {
 		if missing {
 			return fmt.Errorf("web: Server.%s is nil", name)

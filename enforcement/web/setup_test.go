@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/jointops/jointops/enforcement"
@@ -35,8 +36,8 @@ type testBundle struct {
 	clock *enforcement.OffsetClock
 	srv   *web.Server
 	h     http.Handler
-	// people, keyed by a short name: coord, auditor, emb-lead, emb-i1,
-	// emb-i2, msa-lead, msa-i1, msa-i2.
+	// people, keyed by a short name: coord, auditor, admin, emb-lead,
+	// emb-i1, emb-i2, msa-lead, msa-i1, msa-i2.
 	people map[string]*enforcement.Actor
 	// sweeps counts the calls of AfterClockMove.
 	sweeps int
@@ -65,6 +66,7 @@ func setup(t *testing.T, options ...func(*web.Server)) *testBundle {
 	}{
 		{"coord", "周协调", "", enforcement.RoleCoordinator},
 		{"auditor", "吴审计", "", enforcement.RoleAuditor},
+		{"admin", "陈管理", "", enforcement.RoleAdmin},
 		{"emb-lead", "王建国", "EMB", enforcement.RoleDeptLead},
 		{"emb-i1", "李执法", "EMB", enforcement.RoleInspector},
 		{"emb-i2", "陈执法", "EMB", enforcement.RoleInspector},
@@ -79,7 +81,7 @@ func setup(t *testing.T, options ...func(*web.Server)) *testBundle {
 		b.people[p.key] = a
 	}
 	b.srv = &web.Server{
-		Operations: db, Tasks: db, Visits: db, Rectifications: db, Inbox: db, Audit: db,
+		Operations: db, Tasks: db, Visits: db, Rectifications: db, Inbox: db, Audit: db, Roster: db, Planning: db,
 		Ready:    func(ctx context.Context) error { return pool.Ping(ctx) },
 		DevClock: clock,
 		AfterClockMove: func(ctx context.Context) error {
@@ -209,6 +211,21 @@ func (b *testBundle) tasksOf(t *testing.T, who, query string) []*enforcement.Tas
 	var body struct{ Tasks []*enforcement.Task }
 	b.do(t, who, "GET", "/api/v1/tasks"+query, nil).want(http.StatusOK).decode(&body)
 	return body.Tasks
+}
+
+// rosterIDs returns the roster ids of the first n active inspectors of a
+// department's demo roster: the ids a lead assigns.
+func (b *testBundle) rosterIDs(t *testing.T, dept string, n int) []int64 {
+	t.Helper()
+	rows, err := b.pool.Query(b.ctx, `SELECT id FROM inspectors WHERE department_code = $1 AND active ORDER BY id LIMIT $2`, dept, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil || len(ids) != n {
+		t.Fatalf("%s roster: %v, %v", dept, ids, err)
+	}
+	return ids
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }

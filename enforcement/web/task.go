@@ -70,7 +70,8 @@ func (s *Server) handleTaskGet(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleTaskAccept answers POST /api/v1/tasks/{id}/accept with body
-// {"inspector_ids": [...]}: at least two (行政处罚法 art. 42).
+// {"inspector_ids": [...]}, roster ids: at least two (行政处罚法 art. 42).
+// With no body, {} or no ids, the inspectors the plan drew are assigned.
 func (s *Server) handleTaskAccept(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
@@ -80,9 +81,11 @@ func (s *Server) handleTaskAccept(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		InspectorIDs []int64 `json:"inspector_ids"`
 	}
-	if err := decodeJSON(w, r, &body); err != nil {
-		s.error(w, r, err)
-		return
+	if r.ContentLength != 0 && r.Body != http.NoBody {
+		if err := decodeJSON(w, r, &body); err != nil {
+			s.error(w, r, err)
+			return
+		}
 	}
 	t, err := s.Tasks.AcceptTask(r.Context(), id, body.InspectorIDs)
 	if err != nil {

@@ -18,7 +18,7 @@ func TestTaskOfAnotherDepartmentIsNotFound(t *testing.T) {
 		t.Fatal("EMB has no pending task")
 	}
 	id := itoa(emb[0].ID)
-	msaInspectors := map[string]any{"inspector_ids": []int64{b.people["msa-i1"].UserID, b.people["msa-i2"].UserID}}
+	msaInspectors := map[string]any{"inspector_ids": b.rosterIDs(t, "MSA", 2)}
 
 	b.do(t, "msa-lead", "GET", "/api/v1/tasks/"+id, nil).problem(http.StatusNotFound, "/not_found")
 	b.do(t, "msa-lead", "POST", "/api/v1/tasks/"+id+"/accept", msaInspectors).problem(http.StatusNotFound, "/not_found")
@@ -43,21 +43,23 @@ func TestAcceptNeedsTwoInspectors(t *testing.T) {
 	b.plannedOperation(t)
 	id := itoa(b.tasksOf(t, "emb-lead", "?status=pending")[0].ID)
 
+	emb, msa := b.rosterIDs(t, "EMB", 1)[0], b.rosterIDs(t, "MSA", 1)[0]
 	p := b.do(t, "emb-lead", "POST", "/api/v1/tasks/"+id+"/accept",
-		map[string]any{"inspector_ids": []int64{b.people["emb-i1"].UserID}}).problem(http.StatusUnprocessableEntity, "/invalid")
+		map[string]any{"inspector_ids": []int64{emb}}).problem(http.StatusUnprocessableEntity, "/invalid")
 	if p.Errors["inspector_ids"] == "" || p.Code != enforcement.EINVALID {
 		t.Fatalf("problem = %+v, want errors.inspector_ids", p)
 	}
-	// An inspector of another department does not count.
+	// An inspector of another department's roster does not count.
 	p = b.do(t, "emb-lead", "POST", "/api/v1/tasks/"+id+"/accept",
-		map[string]any{"inspector_ids": []int64{b.people["emb-i1"].UserID, b.people["msa-i1"].UserID}}).problem(http.StatusUnprocessableEntity, "/invalid")
+		map[string]any{"inspector_ids": []int64{emb, msa}}).problem(http.StatusUnprocessableEntity, "/invalid")
 	if p.Errors["inspector_ids"] == "" {
 		t.Fatalf("problem = %+v, want errors.inspector_ids", p)
 	}
 
+	// The picker lists EMB's active roster (12 in the demo data).
 	var inspectors struct{ Inspectors []enforcement.UserRef }
-	b.do(t, "emb-lead", "GET", "/api/v1/inspectors", nil).want(http.StatusOK).decode(&inspectors)
-	if len(inspectors.Inspectors) != 2 {
+	b.do(t, "emb-lead", "GET", "/api/v1/inspectors?department=MSA", nil).want(http.StatusOK).decode(&inspectors)
+	if len(inspectors.Inspectors) != 12 || inspectors.Inspectors[0].ID != emb || inspectors.Inspectors[0].Name != "李娜" {
 		t.Fatalf("inspectors = %+v", inspectors.Inspectors)
 	}
 	var task enforcement.Task

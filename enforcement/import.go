@@ -1,0 +1,182 @@
+package enforcement
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// The parts the CSV imports share (the enterprise register, the inspector
+// roster): row errors, the all-or-nothing ImportError, and the reading of
+// a file into rows with exact line numbers.
+
+// maxImportErrorsInMessage bounds the rows quoted in ImportError's summary
+// message; Rows and Error() still hold every row.
+const maxImportErrorsInMessage = 10
+
+// ImportRowError is one bad line of an imported file.
+type ImportRowError struct {
+	// Line is the 1-based line of the file; the header is line 1.
+	Line int `json:"line"`
+	// Field is the canonical column at fault (ColumnCreditCode, …), or ""
+	// when the whole line is at fault.
+	Field string `json:"field,omitempty"`
+	// Reason says what is wrong, for people.
+	Reason string `json:"reason"`
+}
+
+// String returns "line 3: credit_code: reason".
+func (e ImportRowError) String() string {
+	if e.Field == "" {
+		return fmt.Sprintf("line %d: %s", e.Line, e.Reason)
+	}
+	return fmt.Sprintf("line %d: %s: %s", e.Line, e.Field, e.Reason)
+}
+
+// ImportError lists every bad line of an imported file. An import is
+// all-or-nothing: when it returns an ImportError, nothing was written.
+// ErrorCode sees it as EINVALID through Unwrap.
+type ImportError struct {
+	// File names what was imported, e.g. "inspector roster". Defaults to
+	// "enterprise register".
+	File string           `json:"file,omitempty"`
+	Rows []ImportRowError `json:"rows"`
+}
+
+func (e *ImportError) file() string { return cmp.Or(e.File, "enterprise register") }
+
+// Error lists every bad line, one per line of text.
+func (e *ImportError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d bad line(s); nothing was imported", e.file(), len(e.Rows))
+	for _, r := range e.Rows {
+		b.WriteString("\n  ")
+		b.WriteString(r.String())
+	}
+	return b.String()
+}
+
+// Unwrap returns an EINVALID *Error whose message sums up the bad lines
+// (the first ten of them), so that ErrorCode and ErrorMessage work on an
+// ImportError like on any domain error.
+func (e *ImportError) Unwrap() error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "The %s has %d bad line(s); nothing was imported.", e.file(), len(e.Rows))
+	for i, r := range e.Rows {
+		if i == maxImportErrorsInMessage {
+			fmt.Fprintf(&b, " … and %d more.", len(e.Rows)-i)
+			break
+		}
+		b.WriteString(" ")
+		b.WriteString(strings.ToUpper(r.String()[:1]) + r.String()[1:])
+		if !strings.HasSuffix(r.Reason, ".") {
+			b.WriteString(".")
+		}
+	}
+	return &Error{Code: EINVALID, Message: b.String()}
+}
+
+// csvTable is a CSV file read for an import: the header and each row that
+// is not empty, with the line it starts on.
+type csvTable struct {
+	Header  []string
+	Records [][]string
+	// Lines[i] is the 1-based line of the file that Records[i] starts on.
+	Lines []int
+	// HeaderErrs are layout errors of the header (a blank line before it);
+	// Errs those between rows (blank lines, empty rows, a broken quote).
+	HeaderErrs, Errs []ImportRowError
+}
+
+// readCSVTable reads a CSV file in UTF-8; a byte-order mark (Excel writes
+// one) is skipped. Blank lines and rows of blank fields between rows are
+// reported, so that each row keeps its line number in the messages; at the
+// end of the file they are ignored. file and row name the file and what a
+// row is for the messages ("inspector roster", "inspector"). It returns
+// EINVALID when the file is empty, and an *ImportError when the header is
+// not valid CSV.
+func readCSVTable(r io.Reader, file, row string) (*csvTable, error) {
+	br := bufio.NewReader(r)
+	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+		_, _ = br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = -1 // counted per row by the caller, to list every bad row
+	cr.LazyQuotes = true    // a stray quote in a name is data, not a broken file
+	cr.TrimLeadingSpace = true
+
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, Errorf(EINVALID, "The %s is empty: it needs a header row and one row per %s.", file, row)
+	} else if err != nil {
+		return nil, &ImportError{File: file, Rows: []ImportRowError{csvRowError(err, 1)}}
+	}
+	t := &csvTable{Header: header}
+	if hl, _ := cr.FieldPos(0); hl != 1 {
+		t.HeaderErrs = append(t.HeaderErrs, ImportRowError{Line: 1, Reason: "blank line before the header: the header must be the first line"})
+	}
+	lastLine := 1       // the line the previous row ended on (the header's)
+	var emptyRows []int // lines of rows with every field blank, not yet followed by a row
+	for {
+		record, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break // blank lines and empty rows at the end are ignored
+		} else if err != nil {
+			// The reader cannot resynchronise after a broken quote; list
+			// what was found so far and this line.
+			t.Errs = append(t.Errs, csvRowError(err, lastLine+1))
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		end, _ := cr.FieldPos(len(record) - 1)
+		end += strings.Count(record[len(record)-1], "\n")
+		if isEmptyRecord(record) {
+			// Excel writes ",,,,,,,," for rows that once held a value.
+			emptyRows = append(emptyRows, line)
+			lastLine = end
+			continue
+		}
+		if line > lastLine+1 {
+			t.Errs = append(t.Errs, ImportRowError{Line: lastLine + 1, Reason: "blank line between rows: delete it, so that each row keeps its line number"})
+		}
+		for _, l := range emptyRows {
+			t.Errs = append(t.Errs, ImportRowError{Line: l, Reason: "empty row between rows: delete it, so that each row keeps its line number"})
+		}
+		emptyRows = emptyRows[:0]
+		t.Records = append(t.Records, record)
+		t.Lines = append(t.Lines, line)
+		lastLine = end
+	}
+	return t, nil
+}
+
+// sortImportRowErrors orders errors by line, keeping the order of errors
+// on the same line (layout first, then the columns as checked).
+func sortImportRowErrors(rowErrs []ImportRowError) {
+	slices.SortStableFunc(rowErrs, func(a, b ImportRowError) int { return cmp.Compare(a.Line, b.Line) })
+}
+
+// isEmptyRecord reports whether every field of record is blank.
+func isEmptyRecord(record []string) bool {
+	for _, f := range record {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// csvRowError turns an encoding/csv error into a row error on its line.
+func csvRowError(err error, line int) ImportRowError {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return ImportRowError{Line: pe.Line, Reason: fmt.Sprintf("not valid CSV: %v", pe.Err)}
+	}
+	return ImportRowError{Line: line, Reason: fmt.Sprintf("cannot read the file: %v", err)}
+}

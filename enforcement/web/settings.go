@@ -1,0 +1,108 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/jointops/jointops/enforcement"
+)
+
+// The planning settings an admin edits (registered by rosterRoutes).
+
+// handleFrequencyRules answers GET /api/v1/admin/frequency-rules with
+// {"frequency_rules": [...]}; every signed-in actor reads them.
+func (s *Server) handleFrequencyRules(w http.ResponseWriter, r *http.Request) {
+	rules, err := s.Roster.FindFrequencyRules(r.Context())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"frequency_rules": nonNil(rules)})
+}
+
+// handleFrequencyRulesPut answers PUT /api/v1/admin/frequency-rules with
+// body [{"risk_grade", "min_per_year", "max_per_year"}, …]: the rules of
+// the grades given are replaced, and the answer is every rule. Each rule is
+// checked before any is written, so a bad one changes nothing.
+func (s *Server) handleFrequencyRulesPut(w http.ResponseWriter, r *http.Request) {
+	var rules []enforcement.FrequencyRule
+	if err := decodeJSON(w, r, &rules); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if len(rules) == 0 {
+		s.error(w, r, badRequest("Send an array of rules, e.g. [{\"risk_grade\":1,\"min_per_year\":1,\"max_per_year\":4}].", nil))
+		return
+	}
+	seen := map[enforcement.RiskGrade]bool{}
+	for _, rule := range rules {
+		if err := rule.Validate(); err != nil {
+			s.error(w, r, err)
+			return
+		}
+		if seen[rule.Grade] {
+			s.error(w, r, enforcement.FieldError("risk_grade", "Grade %d appears twice.", rule.Grade))
+			return
+		}
+		seen[rule.Grade] = true
+	}
+	for _, rule := range rules {
+		if err := s.Roster.SetFrequencyRule(r.Context(), rule); err != nil {
+			s.error(w, r, err)
+			return
+		}
+	}
+	s.handleFrequencyRules(w, r)
+}
+
+// remitBody is the body of PUT /api/v1/admin/remits and its answer.
+type remitBody struct {
+	Department string `json:"department"`
+	Industry   string `json:"industry"`
+	Covered    *bool  `json:"covered"`
+}
+
+// handleRemitPut answers PUT /api/v1/admin/remits with body {"department",
+// "industry", "covered"}: whether the department's remit covers the
+// industry. It answers with the body as stored.
+func (s *Server) handleRemitPut(w http.ResponseWriter, r *http.Request) {
+	var body remitBody
+	if err := decodeJSON(w, r, &body); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if body.Covered == nil {
+		s.error(w, r, enforcement.FieldError("covered", "Say whether the remit covers the industry: true or false."))
+		return
+	}
+	if err := s.Roster.SetRemit(r.Context(), body.Department, body.Industry, *body.Covered); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	body.Department, body.Industry = strings.ToUpper(strings.TrimSpace(body.Department)), strings.TrimSpace(body.Industry)
+	writeJSON(w, http.StatusOK, body)
+}
+
+// handleDepartmentPut answers PUT /api/v1/admin/departments/{code} with
+// body {"visits_per_team_per_day": 4}; an unknown code is 404.
+func (s *Server) handleDepartmentPut(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		VisitsPerTeamPerDay *int `json:"visits_per_team_per_day"`
+	}
+	if err := decodeJSON(w, r, &body); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if body.VisitsPerTeamPerDay == nil {
+		s.error(w, r, enforcement.FieldError("visits_per_team_per_day", "required: the visits a team of two makes in a working day."))
+		return
+	}
+	code := strings.ToUpper(chi.URLParam(r, "code"))
+	if err := s.Roster.SetVisitsPerTeamPerDay(r.Context(), code, *body.VisitsPerTeamPerDay); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"code": code, "visits_per_team_per_day": *body.VisitsPerTeamPerDay})
+}
