@@ -135,9 +135,11 @@ func (b *plannerBench) setupReference(ctx context.Context) error {
 		sql  string
 		args []any
 	}{
-		{`INSERT INTO departments (code, name_zh, name_en)
-		  SELECT 'BD' || i, '基准部门' || i, 'Bench department ' || i FROM generate_series(1, $1::int) i`,
-			[]any{benchDepartments}},
+		// 600 inspectors are 37 teams a department; 8 visits a team a day
+		// give each department room for its ~5,000 tasks in 20 working days.
+		{`INSERT INTO departments (code, name_zh, name_en, visits_per_team_per_day)
+		  SELECT 'BD' || i, '基准部门' || i, 'Bench department ' || i, $2 FROM generate_series(1, $1::int) i`,
+			[]any{benchDepartments, benchVisitsPerTeamPerDay}},
 		{`INSERT INTO industries (code, name)
 		  SELECT 'B' || lpad(i::text, 3, '0'), 'Bench industry ' || i FROM generate_series(1, $1::int) i`,
 			[]any{benchIndustries}},
@@ -313,9 +315,18 @@ func (b *plannerBench) generate(ctx context.Context, size int) error {
 	if err != nil {
 		return fmt.Errorf("generate enterprises: %w", err)
 	}
+	// The rosters grow with the district: 600 inspectors for 100,000
+	// enterprises (issue 3), never fewer than 600.
+	if _, err := b.pool.Exec(ctx, `
+		INSERT INTO inspectors (department_code, name, certificate_no)
+		SELECT 'BD' || (1 + (i - 1) % $1::int), 'Roster inspector ' || i, 'BENCH-ROSTER-' || i
+		FROM generate_series((SELECT count(*) FROM inspectors) + 1, $2::int) i`,
+		benchDepartments, max(benchInspectors, size*benchInspectors/100_000)); err != nil {
+		return fmt.Errorf("grow the rosters: %w", err)
+	}
 	// A district's directory is vacuumed and analysed long before anyone
 	// plans over it.
-	if _, err := b.pool.Exec(ctx, `VACUUM ANALYZE enterprises, users, department_remits`); err != nil {
+	if _, err := b.pool.Exec(ctx, `VACUUM ANALYZE enterprises, users, inspectors, department_remits`); err != nil {
 		return fmt.Errorf("vacuum: %w", err)
 	}
 	return nil
@@ -343,6 +354,9 @@ func (b *plannerBench) settle(ctx context.Context) {
 
 // countPlan counts what the plan job wrote: visits, tasks, their
 // drawn inspectors, the draw snapshot, the leads' notifications and the audit event.
+// benchVisitsPerTeamPerDay is the bench departments' daily visits a team.
+const benchVisitsPerTeamPerDay = 8
+
 func (b *plannerBench) countPlan(ctx context.Context, opID int64, r *benchResult) error {
 	var status, planErr string
 	var drawn, notifications, audits int
@@ -350,7 +364,7 @@ func (b *plannerBench) countPlan(ctx context.Context, opID int64, r *benchResult
 		SELECT o.status, o.plan_error,
 		       (SELECT count(*) FROM visits WHERE operation_id = o.id),
 		       (SELECT count(*) FROM tasks WHERE operation_id = o.id),
-		       (SELECT count(*) FROM task_drawn_inspectors d JOIN tasks t ON t.id = d.task_id WHERE t.operation_id = o.id)
+		       (SELECT coalesce(sum(cardinality(drawn_inspector_ids)), 0) FROM tasks WHERE operation_id = o.id)
 		         + (SELECT count(*) FROM draw_snapshots WHERE operation_id = o.id),
 		       (SELECT count(*) FROM notifications WHERE subject_kind = 'operation' AND subject_id = o.id),
 		       (SELECT count(*) FROM audit_events WHERE subject_kind = 'operation' AND subject_id = o.id
@@ -398,10 +412,10 @@ func (b *plannerBench) copyBaseline(ctx context.Context, opID int64, visits, tas
 		}
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{"bench_copy_tasks"},
 			[]string{"id", "visit_id", "operation_id", "department_code", "status", "acceptance_due_on", "acceptance_due_at",
-				"decline_reason", "created_at", "updated_at"},
+				"decline_reason", "drawn_inspector_ids", "created_at", "updated_at"},
 			pgx.CopyFromSlice(tasks, func(i int) ([]any, error) {
 				return []any{int64(i + 1), int64(1 + i*visits/tasks), opID, depts[i%len(depts)], "pending", dueOn.UTC(), dueAt,
-					"", now, now}, nil
+					"", []int64{int64(2 * i), int64(2*i + 1)}, now, now}, nil
 			}))
 		return err
 	})

@@ -110,29 +110,18 @@ func (db *DB) persistPlan(ctx context.Context, tx pgx.Tx, op *enforcement.Operat
 		task  *enforcement.PlannedTask
 	}
 	tasks := make([]taskRow, 0, plan.Summary.Tasks)
-	drawn := 0
 	for i := range plan.Visits {
 		for j := range plan.Visits[i].Tasks {
 			tasks = append(tasks, taskRow{i, &plan.Visits[i].Tasks[j]})
-			drawn += len(plan.Visits[i].Tasks[j].InspectorIDs)
 		}
 	}
 	dueOnUTC := dueOn.UTC()
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"tasks"},
-		[]string{"id", "visit_id", "operation_id", "department_code", "acceptance_due_on", "acceptance_due_at", "created_at", "updated_at"},
+		[]string{"id", "visit_id", "operation_id", "department_code", "acceptance_due_on", "acceptance_due_at", "drawn_inspector_ids", "created_at", "updated_at"},
 		pgx.CopyFromSlice(len(tasks), func(i int) ([]any, error) {
 			t := tasks[i]
-			return []any{taskIDs[i], visitIDs[t.visit], op.ID, t.task.Department, dueOnUTC, dueAt, now, now}, nil
+			return []any{taskIDs[i], visitIDs[t.visit], op.ID, t.task.Department, dueOnUTC, dueAt, nonNilIDs(t.task.InspectorIDs), now, now}, nil
 		})); err != nil {
-		return err
-	}
-	drawnRows := make([][]any, 0, drawn)
-	for i, t := range tasks {
-		for _, inspector := range t.task.InspectorIDs {
-			drawnRows = append(drawnRows, []any{taskIDs[i], inspector})
-		}
-	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"task_drawn_inspectors"}, []string{"task_id", "inspector_id"}, pgx.CopyFromRows(drawnRows)); err != nil {
 		return err
 	}
 	if err := db.storeSnapshot(ctx, tx, op.ID, in, now); err != nil {
@@ -177,4 +166,11 @@ func nextIDs(ctx context.Context, tx pgx.Tx, seq string, n int) ([]int64, error)
 func (db *DB) acceptanceDue(now time.Time) (enforcement.Date, time.Time, error) {
 	dueOn, err := enforcement.AddWorkingDays(db.Calendar, enforcement.DateOf(now.In(db.Location)), db.AcceptanceWorkingDays)
 	return dueOn, enforcement.EndOfDay(dueOn, db.Location), err
+}
+
+func nonNilIDs(ids []int64) []int64 {
+	if ids == nil {
+		return []int64{}
+	}
+	return ids
 }

@@ -79,6 +79,9 @@ func (db *DB) ReplanOperation(ctx context.Context, id int64) (*enforcement.Opera
 			WHERE subject_kind = 'task' AND status = 'pending' AND subject_id IN (SELECT id FROM tasks WHERE operation_id = $1)`, id, now); err != nil {
 			return err
 		}
+		if _, err := tx.Exec(ctx, `DELETE FROM tasks WHERE operation_id = $1`, id); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM visits WHERE operation_id = $1`, id); err != nil {
 			return err
 		}
@@ -158,7 +161,7 @@ func (db *DB) VerifyDraw(ctx context.Context, id int64) (*enforcement.DrawVerifi
 func builtVisits(ctx context.Context, q querier, id int64) ([]enforcement.PlannedVisit, error) {
 	rows, err := q.Query(ctx, `
 		SELECT v.draw_rank, v.enterprise_id, v.scheduled_on, t.department_code,
-		       coalesce((SELECT array_agg(d.inspector_id ORDER BY d.inspector_id) FROM task_drawn_inspectors d WHERE d.task_id = t.id), '{}')
+		       coalesce((SELECT array_agg(d ORDER BY d) FROM unnest(t.drawn_inspector_ids) d), '{}')
 		FROM visits v JOIN tasks t ON t.visit_id = v.id
 		WHERE v.operation_id = $1 AND NOT EXISTS (SELECT 1 FROM tasks r WHERE r.reassigned_to = t.id)
 		ORDER BY v.draw_rank, t.department_code`, id)

@@ -59,8 +59,8 @@ func findTasks(ctx context.Context, q querier, scope string, f enforcement.TaskF
 		                 WHERE o2.visit_id = t.visit_id AND o2.id <> t.id AND o2.status NOT IN ('cancelled', 'reassigned', 'declined')), '{}'),
 		       coalesce((SELECT array_agg(i.id ORDER BY i.id) FROM task_inspectors ti JOIN inspectors i ON i.id = ti.inspector_id WHERE ti.task_id = t.id), '{}'),
 		       coalesce((SELECT array_agg(i.name ORDER BY i.id) FROM task_inspectors ti JOIN inspectors i ON i.id = ti.inspector_id WHERE ti.task_id = t.id), '{}'),
-		       coalesce((SELECT array_agg(i.id ORDER BY i.id) FROM task_drawn_inspectors td JOIN inspectors i ON i.id = td.inspector_id WHERE td.task_id = t.id), '{}'),
-		       coalesce((SELECT array_agg(i.name ORDER BY i.id) FROM task_drawn_inspectors td JOIN inspectors i ON i.id = td.inspector_id WHERE td.task_id = t.id), '{}')
+		       coalesce((SELECT array_agg(i.id ORDER BY i.id) FROM inspectors i WHERE i.id = ANY(t.drawn_inspector_ids)), '{}'),
+		       coalesce((SELECT array_agg(i.name ORDER BY i.id) FROM inspectors i WHERE i.id = ANY(t.drawn_inspector_ids)), '{}')
 		FROM tasks t
 		JOIN visits v ON v.id = t.visit_id
 		JOIN enterprises e ON e.id = v.enterprise_id
@@ -217,8 +217,8 @@ func checkAssignable(ctx context.Context, tx pgx.Tx, t *enforcement.Task, ids []
 // fewer than two are left.
 func drawnInspectors(ctx context.Context, tx pgx.Tx, t *enforcement.Task) ([]int64, error) {
 	rows, err := tx.Query(ctx, `
-		SELECT i.id FROM task_drawn_inspectors td JOIN inspectors i ON i.id = td.inspector_id
-		WHERE td.task_id = $1 AND i.active AND i.department_code = $2
+		SELECT i.id FROM tasks t JOIN inspectors i ON i.id = ANY(t.drawn_inspector_ids)
+		WHERE t.id = $1 AND i.active AND i.department_code = $2
 		  AND NOT EXISTS (SELECT 1 FROM recusals r WHERE r.inspector_id = i.id AND r.enterprise_id = $3)
 		ORDER BY i.id`, t.ID, t.Department, t.EnterpriseID)
 	if err != nil {
