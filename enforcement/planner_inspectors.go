@@ -11,11 +11,12 @@ import (
 // drawInspectors draws each task's inspectors from its department's active
 // roster (the second random of 双随机). For each task a PCG generator seeded
 // with HMAC-SHA256(seed, "inspectors|" + enterprise key + "|" + department)
-// shuffles the roster (in certificate-number order); the first
-// MinInspectorsPerTask who are not recused from the enterprise and not
-// already at the day's limit are taken, passing over the inspectors of the
-// enterprise's last visit while others remain. A task may get fewer when
-// recusals leave too few: its lead then picks at acceptance.
+// picks positions in the roster (in certificate-number order): eight random
+// picks that pass over the inspectors of the enterprise's last visit, then
+// a scan from a random position, first passing over them and then not. An
+// inspector is taken unless recused from the enterprise or already at the
+// day's limit, until MinInspectorsPerTask are taken. A task may get fewer
+// when recusals leave too few: its lead then picks at acceptance.
 func drawInspectors(visits []PlannedVisit, selected []ranked, key []byte, in PlanInput) {
 	rosters := map[string][]RosterEntry{}
 	for d, r := range in.Rosters {
@@ -49,21 +50,29 @@ func drawInspectors(visits []PlannedVisit, selected []ranked, key []byte, in Pla
 			mac.Write([]byte("inspectors|" + c.Key + "|" + t.Department))
 			h := mac.Sum(sum[:0])
 			rng := rand.New(rand.NewPCG(binary.BigEndian.Uint64(h[:8]), binary.BigEndian.Uint64(h[8:16])))
-			order := rng.Perm(len(roster))
-			for pass := 0; pass < 2 && len(t.InspectorIDs) < MinInspectorsPerTask; pass++ {
-				for _, k := range order {
-					if len(t.InspectorIDs) == MinInspectorsPerTask {
-						break
+			pick := func(k int, pass int) {
+				id := roster[k].ID
+				switch {
+				case slices.Contains(t.InspectorIDs, id), slices.Contains(recused, id),
+					load[dayInspector{v.ScheduledOn, id}] >= perTeam,
+					pass == 0 && slices.Contains(c.LastInspectors, id):
+					return
+				}
+				t.InspectorIDs = append(t.InspectorIDs, id)
+				load[dayInspector{v.ScheduledOn, id}]++
+			}
+			// Random picks first: a constant cost per task however long the
+			// roster. A roster mostly busy or recused falls back to a scan
+			// in the generator's order from a random start.
+			for tries := 0; tries < 4*MinInspectorsPerTask && len(t.InspectorIDs) < MinInspectorsPerTask && len(roster) > 0; tries++ {
+				pick(rng.IntN(len(roster)), 0)
+			}
+			if len(roster) > 0 {
+				start := rng.IntN(len(roster))
+				for pass := 0; pass < 2 && len(t.InspectorIDs) < MinInspectorsPerTask; pass++ {
+					for off := 0; off < len(roster) && len(t.InspectorIDs) < MinInspectorsPerTask; off++ {
+						pick((start+off)%len(roster), pass)
 					}
-					id := roster[k].ID
-					switch {
-					case slices.Contains(t.InspectorIDs, id), slices.Contains(recused, id),
-						load[dayInspector{v.ScheduledOn, id}] >= perTeam,
-						pass == 0 && slices.Contains(c.LastInspectors, id):
-						continue
-					}
-					t.InspectorIDs = append(t.InspectorIDs, id)
-					load[dayInspector{v.ScheduledOn, id}]++
 				}
 			}
 		}

@@ -1,12 +1,7 @@
 package postgres
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -186,44 +181,4 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
-}
-
-// storeSnapshot keeps the draw's input, gzip-compressed JSON, so that
-// VerifyDraw can re-run it whatever changes in the register later.
-func (db *DB) storeSnapshot(ctx context.Context, tx pgx.Tx, operationID int64, in *enforcement.PlanInput, now time.Time) error {
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-	if err := json.NewEncoder(zw).Encode(in); err != nil {
-		return fmt.Errorf("encode draw snapshot: %w", err)
-	}
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	_, err := tx.Exec(ctx, `
-		INSERT INTO draw_snapshots (operation_id, algorithm_version, input, created_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (operation_id) DO UPDATE SET algorithm_version = excluded.algorithm_version, input = excluded.input, created_at = excluded.created_at`,
-		operationID, enforcement.DrawAlgorithmVersion, buf.Bytes(), now)
-	return err
-}
-
-// loadSnapshot reads a stored draw input.
-func loadSnapshot(ctx context.Context, q querier, operationID int64) (*enforcement.PlanInput, string, error) {
-	var version string
-	var raw []byte
-	if err := q.QueryRow(ctx, `SELECT algorithm_version, input FROM draw_snapshots WHERE operation_id = $1`, operationID).Scan(&version, &raw); err != nil {
-		if err == pgx.ErrNoRows {
-			return nil, "", enforcement.Errorf(enforcement.ECONFLICT, "Operation %d has no stored draw: it has not been planned.", operationID)
-		}
-		return nil, "", err
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(raw))
-	if err != nil {
-		return nil, "", err
-	}
-	b, err := io.ReadAll(zr)
-	if err != nil {
-		return nil, "", err
-	}
-	var in enforcement.PlanInput
-	return &in, version, json.Unmarshal(b, &in)
 }
