@@ -122,6 +122,9 @@ func (c *OperationCreate) Validate() error {
 			return FieldError("criteria.risk_grades", "Risk grade %d is not 1, 2 or 3.", g)
 		}
 	}
+	if err := checkRatios(c.Criteria); err != nil {
+		return err
+	}
 	for g, r := range c.Criteria.SamplingRatio {
 		if !g.Valid() {
 			return FieldError("criteria.sampling_ratio", "Risk grade %d is not 1, 2 or 3.", g)

@@ -27,12 +27,12 @@ import (
 //  4. Candidates are stratified by (risk grade, subdistrict). A stratum of n
 //     draws ceil(n × ratio of its grade) of its lowest ranks: rounding up
 //     means a grade with a non-zero ratio never leaves a stratum unvisited.
-//  5. Visits are scheduled in rank order; see schedule.
-//  6. Each task's inspectors are drawn from the department's active roster
-//     in the order of a PCG generator seeded with
-//     HMAC-SHA256(seed, "inspectors|" + key + "|" + department); see
-//     drawInspectors.
-const DrawAlgorithmVersion = "hmac-sha256-rank-v2"
+//  5. Each department's roster is paired into teams of two for each day
+//     of the window (teamTable), and visits are scheduled in rank order
+//     within the teams' free visits (schedule).
+//  6. Each task gets a team drawn by a PCG generator seeded with
+//     HMAC-SHA256(seed, "inspectors|" + key + "|" + department).
+const DrawAlgorithmVersion = "hmac-sha256-teams-v3"
 
 // Candidate is an enterprise that matches an operation's criteria.
 type Candidate struct {
@@ -81,6 +81,10 @@ type PlanInput struct {
 	VisitsPerTeamPerDay map[string]int
 	// Recusals maps an enterprise to the roster ids never drawn for it.
 	Recusals map[int64][]int64
+	// BookedInspectors are the inspectors' visits in other planned
+	// operations on the window's days: they count against each inspector's
+	// daily limit, and so against the departments' capacity.
+	BookedInspectors []InspectorBooking
 }
 
 // PlannedTask is one department's share of a planned visit, with the
@@ -111,23 +115,35 @@ type Plan struct {
 
 // Draw selects the targets, schedules one visit per target on a working day
 // within every department's daily capacity, joined by every participating
-// department whose remit covers its industry, and draws each task's
-// inspectors. It returns EINVALID when the seed is not hex, or when the
-// window is too short or the departments too small for the targets — the
-// message then says how many working days or how much capacity is missing.
+// department whose remit covers its industry, and draws each task's team
+// of inspectors. It returns EINVALID when the seed is not hex, when a
+// sampling ratio names a grade not drawn, when nothing is selected, or when the window
+// is too short or the departments too small for the targets — the message
+// then says how many working days or how much capacity is missing.
 func Draw(in PlanInput) (*Plan, error) {
 	key, err := hex.DecodeString(in.Seed)
 	if err != nil || len(key) == 0 {
 		return nil, Errorf(EINVALID, "A draw needs a hex seed.")
 	}
+	if err := checkRatios(in.Criteria); err != nil {
+		return nil, err
+	}
 	eligible, atCap := eligibleCandidates(in)
 	plan := &Plan{Seed: in.Seed, AlgorithmVersion: DrawAlgorithmVersion, CandidateDigest: candidateDigest(eligible)}
 	selected := stratifiedSample(eligible, key, in.Criteria)
-	if plan.Visits, err = schedule(selected, in); err != nil {
+	if len(selected) == 0 {
+		capped := 0
+		for _, n := range atCap {
+			capped += n
+		}
+		return nil, Errorf(EINVALID, "The criteria select no enterprise: %d match; %d are at their yearly maximum of inspections; %d are eligible, and the sampling ratios draw none of them.", len(in.Candidates), capped, len(eligible))
+	}
+	visits, capacity, err := schedule(selected, key, in)
+	if err != nil {
 		return nil, err
 	}
-	drawInspectors(plan.Visits, selected, key, in)
-	plan.Summary = summarize(in, eligible, atCap, plan.Visits)
+	plan.Visits = visits
+	plan.Summary = summarize(in, eligible, atCap, plan.Visits, capacity)
 	return plan, nil
 }
 
@@ -224,4 +240,19 @@ func byRank(a, b ranked) int {
 		return 1
 	}
 	return strings.Compare(a.c.Key, b.c.Key)
+}
+
+// checkRatios refuses a sampling ratio for a grade that is not drawn:
+// {"3": 0.5} with risk_grades [1] is a typo, not a wish. A drawn grade with
+// no ratio is drawn in full (Criteria.Ratio), as documented.
+func checkRatios(c Criteria) error {
+	if len(c.RiskGrades) == 0 {
+		return nil
+	}
+	for g := range c.SamplingRatio {
+		if !slices.Contains(c.RiskGrades, g) {
+			return FieldError("criteria.sampling_ratio", "Risk grade %d has a sampling ratio but is not among the grades drawn %v.", g, c.RiskGrades)
+		}
+	}
+	return nil
 }

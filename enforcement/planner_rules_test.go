@@ -79,7 +79,7 @@ func TestDrawDrawsTwoInspectorsHonouringRecusalsAndTheLastVisit(t *testing.T) {
 	// visited by 104.
 	in.Recusals = map[int64][]int64{2: {100, 101, 102, 103}}
 	in.Candidates[1].LastInspectors = []int64{104}
-	in.Criteria.SamplingRatio = nil // everyone
+	in.Criteria.SamplingRatio = map[enforcement.RiskGrade]float64{1: 1, 2: 1, 3: 1} // everyone
 	p, err := enforcement.Draw(in)
 	if err != nil {
 		t.Fatal(err)
@@ -92,13 +92,12 @@ func TestDrawDrawsTwoInspectorsHonouringRecusalsAndTheLastVisit(t *testing.T) {
 	for _, v := range p.Visits {
 		for _, task := range v.Tasks {
 			if v.EnterpriseID == 2 && task.Department == "EMB" {
-				// Only 104 and 105 are left: the last visit's 104 is taken
-				// all the same, because the roster allows no one else.
-				if !slices.Equal(sorted(task.InspectorIDs), []int64{104, 105}) {
-					t.Errorf("enterprise 2's EMB inspectors = %v, want [104 105]", task.InspectorIDs)
+				// Only a team of 104 and 105 may go; if the day paired them
+				// otherwise, no team is drawn and the lead picks.
+				if ids := sorted(task.InspectorIDs); len(ids) > 0 && !slices.Equal(ids, []int64{104, 105}) {
+					t.Errorf("enterprise 2's EMB inspectors = %v, want [104 105] or none", ids)
 				}
-			}
-			if len(task.InspectorIDs) != 2 {
+			} else if len(task.InspectorIDs) != 2 {
 				t.Fatalf("task %+v has %d inspectors", task, len(task.InspectorIDs))
 			}
 			for _, id := range task.InspectorIDs {
@@ -166,4 +165,48 @@ func sorted(ids []int64) []int64 {
 	s := slices.Clone(ids)
 	slices.Sort(s)
 	return s
+}
+
+func TestDrawFillsFullDaysWithWholeTeams(t *testing.T) {
+	t.Parallel()
+	in := drawInput(600)
+	in.Criteria.SamplingRatio = map[enforcement.RiskGrade]float64{1: 1, 2: 1, 3: 1}
+	// EMB has 400 visits to make in 10 days: 5 teams × 8 visits = 40 a day, every slot used.
+	in.Rosters = map[string][]enforcement.RosterEntry{"EMB": roster(100, 10), "MSA": roster(200, 40)}
+	in.VisitsPerTeamPerDay = map[string]int{"EMB": 8}
+	in.Days = enforcement.WorkingDaysIn(enforcement.WeekdayCalendar{}, enforcement.MustParseDate("2026-03-09"), enforcement.MustParseDate("2026-03-20"))
+	p, err := enforcement.Draw(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Summary.TasksShortOfInspectors != 0 {
+		t.Fatalf("%d tasks without a team on full days", p.Summary.TasksShortOfInspectors)
+	}
+}
+
+func TestDrawCountsOtherOperationsBookings(t *testing.T) {
+	t.Parallel()
+	in := drawInput(600)
+	in.Rosters = map[string][]enforcement.RosterEntry{"EMB": roster(100, 12), "MSA": roster(200, 40)}
+	in.Days = enforcement.WorkingDaysIn(enforcement.WeekdayCalendar{}, enforcement.MustParseDate("2026-03-09"), enforcement.MustParseDate("2026-03-20"))
+	// Another operation keeps ten EMB inspectors fully busy on every day.
+	for _, day := range in.Days {
+		for id := int64(100); id < 110; id++ {
+			in.BookedInspectors = append(in.BookedInspectors, enforcement.InspectorBooking{InspectorID: id, Day: day, Visits: 4})
+		}
+	}
+	_, err := enforcement.Draw(in)
+	if msg := enforcement.ErrorMessage(err); !strings.Contains(msg, "already booked") || !strings.Contains(msg, "EMB needs") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestDrawNeedsARatioForEveryGradeDrawn(t *testing.T) {
+	t.Parallel()
+	in := drawInput(60)
+	in.Criteria = enforcement.Criteria{RiskGrades: []enforcement.RiskGrade{1}, SamplingRatio: map[enforcement.RiskGrade]float64{3: 0.5}}
+	_, err := enforcement.Draw(in)
+	if e := err.(*enforcement.Error); e == nil || e.Fields["criteria.sampling_ratio"] == "" {
+		t.Fatalf("err = %v", err)
+	}
 }

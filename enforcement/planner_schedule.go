@@ -1,36 +1,32 @@
 package enforcement
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"slices"
 	"strings"
 )
 
-// dailyCapacity returns a department's visits a day: active inspectors ÷ 2
-// (a team is two officers, 行政处罚法 art. 42) × visits per team per day.
-func dailyCapacity(in PlanInput, dept string) (teams, perTeam, perDay int) {
-	teams = len(in.Rosters[dept]) / MinInspectorsPerTask
-	perTeam = in.VisitsPerTeamPerDay[dept]
-	if perTeam <= 0 {
-		perTeam = DefaultVisitsPerTeamPerDay
-	}
-	return teams, perTeam, teams * perTeam
-}
-
 // schedule puts the selected visits, in rank order, on the working days of
-// the window. No department goes over its daily capacity, and the load is
-// spread evenly: the i-th of n visits aims at day i×days/n and moves to the
-// next day with room for every department on it. It returns EINVALID,
-// leaving nothing planned, when the window is too short or the departments
-// too small; the message says what is missing per department.
-func schedule(selected []ranked, in PlanInput) ([]PlannedVisit, error) {
+// the window and draws each task's team (the second random of 双随机).
+// No department goes over its teams' visits on a day, counting what other
+// planned operations already booked, and the load is spread evenly: the
+// i-th of n visits aims at day i×days/n and moves to the next day with
+// room for every department on it. Each task's team is picked by a PCG
+// generator seeded with HMAC-SHA256(seed, "inspectors|" + key + "|" +
+// department); see teamTable. It returns EINVALID, leaving nothing
+// planned, when the window is too short or the departments too small; the
+// message says what is missing per department.
+func schedule(selected []ranked, key []byte, in PlanInput) ([]PlannedVisit, map[string][]int, error) {
 	if len(selected) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
-	days := in.Days
-	if len(days) == 0 {
-		return nil, Errorf(EINVALID, "The window has no working day for the %d visits: it must end after the acceptance due date of the tasks.", len(selected))
+	if len(in.Days) == 0 {
+		return nil, nil, Errorf(EINVALID, "The window has no working day left for the %d visits: a visit falls on a working day after the acceptance due date of the tasks, and this window has none (is it all weekends and holidays?).", len(selected))
 	}
 	need := map[string]int{}
 	for _, s := range selected {
@@ -38,69 +34,69 @@ func schedule(selected []ranked, in PlanInput) ([]PlannedVisit, error) {
 			need[d]++
 		}
 	}
-	if err := checkCapacity(in, need, len(days)); err != nil {
-		return nil, err
+	depts := slices.Sorted(maps.Keys(need))
+	tt := buildTeams(in, key, depts)
+	if err := checkCapacity(in, tt, need); err != nil {
+		return nil, nil, err
 	}
-	deptIndex := map[string]int{}
-	var caps []int
-	for _, d := range slices.Sorted(maps.Keys(need)) {
-		deptIndex[d] = len(caps)
-		_, _, perDay := dailyCapacity(in, d)
-		caps = append(caps, perDay)
-	}
-	load := make([][]int, len(caps))
-	for i := range load {
-		load[i] = make([]int, len(days))
-	}
+	mac := hmac.New(sha256.New, key)
+	var sum [sha256.Size]byte
+	days := in.Days
 	visits := make([]PlannedVisit, len(selected))
 	for i, s := range selected {
 		target := i * len(days) / len(selected)
 		placed := -1
 		for off := 0; off < len(days) && placed < 0; off++ {
 			day := (target + off) % len(days)
-			free := true
-			for _, d := range s.depts {
-				if load[deptIndex[d]][day] >= caps[deptIndex[d]] {
-					free = false
-					break
-				}
-			}
-			if free {
+			if !slices.ContainsFunc(s.depts, func(d string) bool { return tt.left[d][day] == 0 }) {
 				placed = day
 			}
 		}
 		if placed < 0 {
-			return nil, Errorf(EINVALID, "No working day has room for a joint visit of %s by %s together: the departments' free days do not meet. Widen the window or add inspectors.",
+			return nil, nil, Errorf(EINVALID, "No working day has room for a joint visit of %s by %s together: the departments' free days do not meet. Widen the window or add inspectors.",
 				s.c.Key, strings.Join(s.depts, ", "))
 		}
 		tasks := make([]PlannedTask, len(s.depts))
 		for j, d := range s.depts {
-			load[deptIndex[d]][placed]++
-			tasks[j] = PlannedTask{Department: d}
+			mac.Reset()
+			mac.Write([]byte("inspectors|" + s.c.Key + "|" + d))
+			h := mac.Sum(sum[:0])
+			rng := rand.New(rand.NewPCG(binary.BigEndian.Uint64(h[:8]), binary.BigEndian.Uint64(h[8:16])))
+			tasks[j] = PlannedTask{Department: d, InspectorIDs: tt.assign(d, placed, s.c, in.Recusals[s.c.EnterpriseID], rng)}
 		}
 		visits[i] = PlannedVisit{EnterpriseID: s.c.EnterpriseID, ScheduledOn: days[placed], Rank: i, Tasks: tasks}
 	}
-	return visits, nil
+	return visits, tt.initial, nil
 }
 
 // checkCapacity returns EINVALID naming every department whose visits do
-// not fit its capacity over the window, with what is missing.
-func checkCapacity(in PlanInput, need map[string]int, days int) error {
+// not fit its teams' free visits over the window, with what is missing.
+func checkCapacity(in PlanInput, tt *teamTable, need map[string]int) error {
 	var short []string
 	for _, d := range slices.Sorted(maps.Keys(need)) {
-		teams, perTeam, perDay := dailyCapacity(in, d)
-		if perDay == 0 {
+		teams := len(in.Rosters[d]) / MinInspectorsPerTask
+		per := perTeam(in, d)
+		if teams == 0 {
 			short = append(short, fmt.Sprintf("%s has %d active inspector(s), fewer than the %d a team needs (行政处罚法 art. 42)", d, len(in.Rosters[d]), MinInspectorsPerTask))
 			continue
 		}
-		if have := perDay * days; need[d] > have {
-			missing := need[d] - have
-			short = append(short, fmt.Sprintf("%s needs %d visits but can make %d (%d teams × %d visits a day × %d working days): %d short — about %d more working days, or %d more inspectors",
-				d, need[d], have, teams, perTeam, days, missing, ceilDiv(missing, perDay), MinInspectorsPerTask*ceilDiv(missing, perTeam*days)))
+		have, full := 0, teams*per*len(in.Days)
+		for i := range in.Days {
+			have += tt.left[d][i]
 		}
+		if need[d] <= have {
+			continue
+		}
+		missing := need[d] - have
+		booked := ""
+		if full > have {
+			booked = fmt.Sprintf(", of which other operations already booked %d", full-have)
+		}
+		short = append(short, fmt.Sprintf("%s needs %d visits but has %d free (%d teams × %d visits a day × %d working days%s): %d short — about %d more working days, or %d more inspectors",
+			d, need[d], have, teams, per, len(in.Days), booked, missing, ceilDiv(missing, teams*per), MinInspectorsPerTask*ceilDiv(missing, per*len(in.Days))))
 	}
 	if len(short) > 0 {
-		return Errorf(EINVALID, "The window is too short for the targets. %s.", strings.Join(short, "; "))
+		return Errorf(EINVALID, "The departments cannot make the visits in this window. %s.", strings.Join(short, "; "))
 	}
 	return nil
 }

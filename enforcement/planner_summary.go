@@ -1,5 +1,7 @@
 package enforcement
 
+import "slices"
+
 // PlanSummary describes a plan for the coordinator: what the preview shows
 // before submitting and what the plan job reports after.
 type PlanSummary struct {
@@ -23,8 +25,9 @@ type PlanSummary struct {
 	CoverageGap map[RiskGrade]int `json:"coverage_gap"`
 	// BusiestDay is each department's day with the most visits.
 	BusiestDay map[string]DayLoad `json:"busiest_day"`
-	// TasksShortOfInspectors counts tasks drawn with fewer than two
-	// inspectors (recusals left too few); their leads pick at acceptance.
+	// TasksShortOfInspectors counts tasks with no team drawn because
+	// recusals ruled out every team free that day; their leads pick at
+	// acceptance.
 	TasksShortOfInspectors int `json:"tasks_short_of_inspectors"`
 }
 
@@ -36,7 +39,7 @@ type DayLoad struct {
 }
 
 // summarize counts a plan.
-func summarize(in PlanInput, eligible []ranked, atCap map[RiskGrade]int, visits []PlannedVisit) PlanSummary {
+func summarize(in PlanInput, eligible []ranked, atCap map[RiskGrade]int, visits []PlannedVisit, capacity map[string][]int) PlanSummary {
 	s := PlanSummary{
 		Candidates: len(in.Candidates), Eligible: len(eligible), Visits: len(visits),
 		PerGrade: map[RiskGrade]int{}, PerSubdistrict: map[string]int{}, PerDepartment: map[string]int{},
@@ -70,8 +73,7 @@ func summarize(in PlanInput, eligible []ranked, atCap map[RiskGrade]int, visits 
 	for k, n := range perDay {
 		best, ok := s.BusiestDay[k.dept]
 		if !ok || n > best.Visits || (n == best.Visits && k.day.Before(best.Date)) {
-			_, _, capacity := dailyCapacity(in, k.dept)
-			s.BusiestDay[k.dept] = DayLoad{Date: k.day, Visits: n, Capacity: capacity}
+			s.BusiestDay[k.dept] = DayLoad{Date: k.day, Visits: n, Capacity: capacity[k.dept][slices.Index(in.Days, k.day)]}
 		}
 	}
 	for _, c := range in.Candidates {

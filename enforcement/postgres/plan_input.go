@@ -47,7 +47,39 @@ func (db *DB) planInput(ctx context.Context, q querier, op *enforcement.Operatio
 		first = accepted.AddDays(1)
 	}
 	in.Days = enforcement.WorkingDaysIn(db.Calendar, first, op.WindowEnd)
-	return in, loadPlanSettings(ctx, q, in)
+	if err := loadPlanSettings(ctx, q, in); err != nil {
+		return nil, err
+	}
+	in.BookedInspectors, err = findBookedInspectors(ctx, q, op.ID, first, op.WindowEnd)
+	return in, err
+}
+
+// findBookedInspectors returns the visits each inspector has in other
+// planned or running operations on the days from first to last: the
+// assigned inspectors of accepted tasks, the drawn ones of pending tasks.
+func findBookedInspectors(ctx context.Context, q querier, operationID int64, first, last enforcement.Date) ([]enforcement.InspectorBooking, error) {
+	rows, err := q.Query(ctx, `
+		SELECT i, v.scheduled_on, count(*)
+		FROM tasks t
+		JOIN visits v ON v.id = t.visit_id
+		JOIN operations o ON o.id = t.operation_id,
+		     unnest(CASE WHEN t.status = 'pending' THEN t.drawn_inspector_ids
+		                 ELSE ARRAY(SELECT ti.inspector_id FROM task_inspectors ti WHERE ti.task_id = t.id) END) i
+		WHERE t.operation_id <> $1 AND o.status IN ('planned', 'in_progress')
+		  AND t.status IN ('pending', 'accepted', 'in_progress')
+		  AND v.scheduled_on BETWEEN $2 AND $3
+		GROUP BY 1, 2
+		ORDER BY 1, 2`, operationID, first.UTC(), last.UTC())
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (enforcement.InspectorBooking, error) {
+		var b enforcement.InspectorBooking
+		var day pgDate
+		err := r.Scan(&b.InspectorID, &day, &b.Visits)
+		b.Day = day.Date()
+		return b, err
+	})
 }
 
 // loadPlanSettings reads the remits, rosters, daily visits, recusals and
@@ -119,23 +151,35 @@ func findCandidates(ctx context.Context, q querier, op *enforcement.Operation) (
 	for i, g := range c.RiskGrades {
 		grades[i] = int32(g)
 	}
+	// A window across New Year counts the busier of its years: the cap of
+	// each year then holds whichever year a visit falls in.
 	yearStart := time.Date(op.WindowStart.Year, 1, 1, 0, 0, 0, 0, time.UTC)
+	yearEnd := time.Date(op.WindowEnd.Year+1, 1, 1, 0, 0, 0, 0, time.UTC)
 	rows, err := q.Query(ctx, `
-		WITH this_year AS (
-			SELECT v.enterprise_id, count(*) AS n
+		WITH other_visits AS (
+			SELECT v.enterprise_id, v.scheduled_on
 			FROM visits v JOIN operations o ON o.id = v.operation_id
-			WHERE o.id <> $6 AND o.status <> 'cancelled' AND v.scheduled_on >= $7 AND v.scheduled_on < $7 + interval '1 year'
-			GROUP BY v.enterprise_id
+			WHERE o.id <> $6 AND o.status <> 'cancelled'
+		), per_year AS (
+			SELECT enterprise_id, max(n) AS n FROM (
+				SELECT enterprise_id, extract(year FROM scheduled_on) AS y, count(*) AS n
+				FROM other_visits WHERE scheduled_on >= $7 AND scheduled_on < $8
+				GROUP BY 1, 2) c
+			GROUP BY 1
+		), recent AS (
+			-- Visited or scheduled by another operation within the minimum gap.
+			SELECT DISTINCT enterprise_id FROM other_visits WHERE $4 > 0 AND scheduled_on >= $5
 		)
 		SELECT e.id, e.registry || ':' || e.registry_id, e.risk_grade, coalesce(e.subdistrict_code, ''),
 		       coalesce(e.industry_code, ''), coalesce(y.n, 0)
-		FROM enterprises e LEFT JOIN this_year y ON y.enterprise_id = e.id
+		FROM enterprises e LEFT JOIN per_year y ON y.enterprise_id = e.id
 		WHERE (cardinality($1::text[]) = 0 OR e.industry_code = ANY($1))
 		  AND (cardinality($2::text[]) = 0 OR e.subdistrict_code = ANY($2))
 		  AND (cardinality($3::int[]) = 0 OR e.risk_grade = ANY($3))
-		  AND ($4 = 0 OR e.last_inspected_on IS NULL OR e.last_inspected_on < $5)`,
+		  AND ($4 = 0 OR e.last_inspected_on IS NULL OR e.last_inspected_on < $5)
+		  AND NOT EXISTS (SELECT 1 FROM recent r WHERE r.enterprise_id = e.id)`,
 		nonNil(c.Industries), nonNil(c.Subdistricts), grades, c.MinGapDays, op.WindowStart.AddDays(-c.MinGapDays).UTC(),
-		op.ID, yearStart)
+		op.ID, yearStart, yearEnd)
 	if err != nil {
 		return nil, err
 	}

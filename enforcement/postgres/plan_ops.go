@@ -146,11 +146,11 @@ func (db *DB) VerifyDraw(ctx context.Context, id int64) (*enforcement.DrawVerifi
 	if v.SnapshotDigest != v.StoredDigest {
 		v.Mismatches = append(v.Mismatches, "the candidate snapshot's digest differs from the one recorded at planning")
 	}
-	built, err := builtVisits(ctx, db.Pool, id)
+	built, ids, err := builtVisits(ctx, db.Pool, id)
 	if err != nil {
 		return nil, err
 	}
-	v.Mismatches = append(v.Mismatches, compareVisits(plan.Visits, built)...)
+	v.Mismatches = append(v.Mismatches, compareVisits(plan.Visits, built, ids)...)
 	v.Match = len(v.Mismatches) == 0
 	return v, nil
 }
@@ -158,49 +158,53 @@ func (db *DB) VerifyDraw(ctx context.Context, id int64) (*enforcement.DrawVerifi
 // builtVisits reads an operation's visits in draw order with the tasks the
 // plan made (not those a coordinator added by reassigning) and their drawn
 // inspectors.
-func builtVisits(ctx context.Context, q querier, id int64) ([]enforcement.PlannedVisit, error) {
+func builtVisits(ctx context.Context, q querier, id int64) ([]enforcement.PlannedVisit, []int64, error) {
 	rows, err := q.Query(ctx, `
-		SELECT v.draw_rank, v.enterprise_id, v.scheduled_on, t.department_code,
+		SELECT v.id, v.draw_rank, v.enterprise_id, v.scheduled_on, t.department_code,
 		       coalesce((SELECT array_agg(d ORDER BY d) FROM unnest(t.drawn_inspector_ids) d), '{}')
 		FROM visits v JOIN tasks t ON t.visit_id = v.id
 		WHERE v.operation_id = $1 AND NOT EXISTS (SELECT 1 FROM tasks r WHERE r.reassigned_to = t.id)
 		ORDER BY v.draw_rank, t.department_code`, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var visits []enforcement.PlannedVisit
+	var ids []int64
 	var rank int
-	var enterprise int64
+	var visitID, enterprise int64
 	var on pgDate
 	var dept string
 	var inspectors []int64
-	_, err = pgx.ForEachRow(rows, []any{&rank, &enterprise, &on, &dept, &inspectors}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&visitID, &rank, &enterprise, &on, &dept, &inspectors}, func() error {
 		if n := len(visits); n == 0 || visits[n-1].Rank != rank {
 			visits = append(visits, enforcement.PlannedVisit{EnterpriseID: enterprise, ScheduledOn: on.Date(), Rank: rank})
+			ids = append(ids, visitID)
 		}
 		v := &visits[len(visits)-1]
 		v.Tasks = append(v.Tasks, enforcement.PlannedTask{Department: dept, InspectorIDs: inspectors})
 		return nil
 	})
-	return visits, err
+	return visits, ids, err
 }
 
 // compareVisits lists the differences between a re-run draw and the built
-// visits, at most ten.
-func compareVisits(want, got []enforcement.PlannedVisit) []string {
+// visits (whose ids are ids), at most ten, naming each visit by its id,
+// enterprise and place in the draw.
+func compareVisits(want, got []enforcement.PlannedVisit, ids []int64) []string {
 	var out []string
 	if len(want) != len(got) {
 		out = append(out, fmt.Sprintf("the re-run draw makes %d visits; %d were built", len(want), len(got)))
 	}
 	for i := 0; i < min(len(want), len(got)) && len(out) < 10; i++ {
 		w, g := want[i], got[i]
+		name := fmt.Sprintf("visit #%d (enterprise %d, draw rank %d)", ids[i], g.EnterpriseID, i)
 		switch {
 		case w.EnterpriseID != g.EnterpriseID:
-			out = append(out, fmt.Sprintf("visit %d: enterprise %d drawn, %d built", i, w.EnterpriseID, g.EnterpriseID))
+			out = append(out, fmt.Sprintf("%s: the draw gives enterprise %d here", name, w.EnterpriseID))
 		case w.ScheduledOn != g.ScheduledOn:
-			out = append(out, fmt.Sprintf("visit %d: scheduled on %s by the draw, %s built", i, w.ScheduledOn, g.ScheduledOn))
+			out = append(out, fmt.Sprintf("%s: scheduled on %s by the draw, %s built", name, w.ScheduledOn, g.ScheduledOn))
 		case taskKey(w.Tasks) != taskKey(g.Tasks):
-			out = append(out, fmt.Sprintf("visit %d: tasks %s drawn, %s built", i, taskKey(w.Tasks), taskKey(g.Tasks)))
+			out = append(out, fmt.Sprintf("%s: tasks %s drawn, %s built", name, taskKey(w.Tasks), taskKey(g.Tasks)))
 		}
 	}
 	return out

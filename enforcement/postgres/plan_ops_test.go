@@ -129,7 +129,7 @@ func TestVerifyDrawMatchesAndCatchesTampering(t *testing.T) {
 	// Moving a visit to another day is caught.
 	mustExec(t, b.pool, `UPDATE visits SET scheduled_on = scheduled_on + 1 WHERE draw_rank = 0`)
 	v, _ = b.db.VerifyDraw(b.as("coord"), op.ID)
-	if v.Match || len(v.Mismatches) == 0 || !strings.Contains(v.Mismatches[0], "visit 0") {
+	if v.Match || len(v.Mismatches) == 0 || !strings.Contains(v.Mismatches[0], "draw rank 0") {
 		t.Fatalf("tampering not caught: %+v", v)
 	}
 }
@@ -151,7 +151,41 @@ func TestYearlyMaximumHoldsAcrossOperations(t *testing.T) {
 		t.Fatal(err)
 	}
 	op, _ = b.db.FindOperationByID(b.as("coord"), op.ID)
-	if op.VisitCount != 0 || op.Summary == nil || op.Summary.AtYearlyMax[1]+op.Summary.AtYearlyMax[3] != 3 {
-		t.Fatalf("second operation = %d visits, summary %+v", op.VisitCount, op.Summary)
+	if op.Status != enforcement.OperationDraft || op.VisitCount != 0 || !strings.Contains(op.PlanError, "3 are at their yearly maximum") {
+		t.Fatalf("second operation = %s, %d visits, plan error %q", op.Status, op.VisitCount, op.PlanError)
+	}
+}
+
+func TestOperationsShareCapacityAndTheMinimumGap(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	first := b.plannedOperation(t) // 3 visits in the week of 9 March, EMB on all 3
+	if first.VisitCount != 3 {
+		t.Fatalf("first: %d visits", first.VisitCount)
+	}
+	// EMB has one team of two: 4 visits a day. Fill the rest of that week
+	// with a second operation over the same enterprises, and no gap rule.
+	mustExec(t, b.pool, `UPDATE departments SET visits_per_team_per_day = 1 WHERE code = 'EMB'`)
+	c := b.draftOperation(t, "2026-03-09", "2026-03-10")
+	op, err := b.db.CreateOperation(b.as("coord"), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.db.SubmitOperation(b.as("coord"), op.ID)
+	b.db.PlanOperation(b.ctx, op.ID)
+	op, _ = b.db.FindOperationByID(b.as("coord"), op.ID)
+	// The first operation's visits fell on 9, 10 and 12 March, so its team
+	// is at the new limit of one visit on both days of the second window.
+	if op.Status != enforcement.OperationDraft || !strings.Contains(op.PlanError, "other operations already booked 2") {
+		t.Fatalf("second operation %s, plan error %q: the first operation's bookings were not counted", op.Status, op.PlanError)
+	}
+
+	// With a 30-day gap, enterprises another operation visits in the window's
+	// 30 days are left out.
+	gap := b.draftOperation(t, "2026-03-23", "2026-03-27")
+	gap.Criteria.MinGapDays = 30
+	s, err := b.db.PreviewOperation(b.as("coord"), gap)
+	if enforcement.ErrorCode(err) != enforcement.EINVALID || !strings.Contains(enforcement.ErrorMessage(err), "select no enterprise") {
+		t.Fatalf("preview with a 30-day gap = %+v, %v; want no enterprise selected", s, err)
 	}
 }

@@ -129,6 +129,13 @@ func TestPlanningSettingsAPI(t *testing.T) {
 		t.Fatalf("rules = %+v", rules)
 	}
 
+	// What GET answers can be sent back as it is; a rule missing a field is refused.
+	b.do(t, "admin", "PUT", "/api/v1/admin/frequency-rules", rules).want(http.StatusOK)
+	p = b.do(t, "admin", "PUT", "/api/v1/admin/frequency-rules", []map[string]int{{"risk_grade": 3}}).problem(http.StatusUnprocessableEntity, "/invalid")
+	if p.Errors["frequency_rules"] == "" {
+		t.Fatalf("problem = %+v", p)
+	}
+
 	b.do(t, "admin", "PUT", "/api/v1/admin/remits", map[string]any{"department": "UMB", "industry": "3311", "covered": true}).want(http.StatusOK)
 	b.do(t, "admin", "PUT", "/api/v1/admin/remits", map[string]any{"department": "UMB", "industry": "3311"}).problem(http.StatusUnprocessableEntity, "/invalid")
 	b.do(t, "admin", "PUT", "/api/v1/admin/remits", map[string]any{"department": "UMB", "industry": "0000", "covered": true}).problem(http.StatusUnprocessableEntity, "/invalid")

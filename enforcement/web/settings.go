@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -27,14 +29,42 @@ func (s *Server) handleFrequencyRules(w http.ResponseWriter, r *http.Request) {
 // the grades given are replaced, and the answer is every rule. Each rule is
 // checked before any is written, so a bad one changes nothing.
 func (s *Server) handleFrequencyRulesPut(w http.ResponseWriter, r *http.Request) {
-	var rules []enforcement.FrequencyRule
-	if err := decodeJSON(w, r, &rules); err != nil {
+	// The body is what GET answers, {"frequency_rules": [...]}, or the bare
+	// array; every field of a rule is required.
+	var raw json.RawMessage
+	if err := decodeJSON(w, r, &raw); err != nil {
 		s.error(w, r, err)
 		return
 	}
-	if len(rules) == 0 {
-		s.error(w, r, badRequest("Send an array of rules, e.g. [{\"risk_grade\":1,\"min_per_year\":1,\"max_per_year\":4}].", nil))
+	type ruleIn struct {
+		Grade      *enforcement.RiskGrade `json:"risk_grade"`
+		MinPerYear *int                   `json:"min_per_year"`
+		MaxPerYear *int                   `json:"max_per_year"`
+	}
+	var in []ruleIn
+	if bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
+		var wrapped struct {
+			Rules []ruleIn `json:"frequency_rules"`
+		}
+		if json.Unmarshal(raw, &wrapped) != nil {
+			in = nil
+		} else {
+			in = wrapped.Rules
+		}
+	} else if json.Unmarshal(raw, &in) != nil {
+		in = nil
+	}
+	if len(in) == 0 {
+		s.error(w, r, badRequest("Send the rules as GET answers them, {\"frequency_rules\":[{\"risk_grade\":1,\"min_per_year\":1,\"max_per_year\":4}]}, or as a bare array.", nil))
 		return
+	}
+	var rules []enforcement.FrequencyRule
+	for _, x := range in {
+		if x.Grade == nil || x.MinPerYear == nil || x.MaxPerYear == nil {
+			s.error(w, r, enforcement.FieldError("frequency_rules", "Each rule needs risk_grade, min_per_year and max_per_year."))
+			return
+		}
+		rules = append(rules, enforcement.FrequencyRule{Grade: *x.Grade, MinPerYear: *x.MinPerYear, MaxPerYear: *x.MaxPerYear})
 	}
 	seen := map[enforcement.RiskGrade]bool{}
 	for _, rule := range rules {
