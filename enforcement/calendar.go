@@ -5,6 +5,19 @@ package enforcement
 // working day) counts as a working day. The district's calendar is China's
 // official holidays (State Council notice for each year) plus admin
 // overrides; see enforcement/calendar.
+//
+// Which clocks count working days and which calendar days:
+//   - working days: a due date given as N working days (DueRule), the
+//     offsets of the escalation ladder (EscalationStep: the reminder
+//     before the due date, levels 2 and 3 after it) and a task's
+//     acceptance due date (DefaultAcceptanceWorkingDays);
+//   - calendar days: a due date given as a date, an extension's proposed
+//     date (both must fall on a working day), and the verification clock
+//     (VerificationDueDays), which may end on a holiday.
+//
+// Every deadline ends at the end of its day in the district's time zone
+// (EndOfDay). An admin override applies to deadlines computed after it;
+// dates already set are stored and stay.
 type Calendar interface {
 	IsWorkingDay(d Date) bool
 }

@@ -141,10 +141,19 @@ type RectificationOrder struct {
 	Evidence string    `json:"evidence,omitempty"`
 	// VerificationDueAt is set when evidence arrives: VerificationDueDays
 	// calendar days later.
-	VerificationDueAt *time.Time   `json:"verification_due_at,omitempty"`
-	ClosedAt          *time.Time   `json:"closed_at,omitempty"`
-	Listed            bool         `json:"listed"`
-	Escalations       []Escalation `json:"escalations"`
+	VerificationDueAt *time.Time `json:"verification_due_at,omitempty"`
+	ClosedAt          *time.Time `json:"closed_at,omitempty"`
+	Listed            bool       `json:"listed"`
+	// ListedSignedOffBy and ListedSignedOffAt record who took a listed
+	// order off the register (挂牌督办销号) by closing it, and when.
+	ListedSignedOffBy *int64     `json:"listed_signed_off_by,omitempty"`
+	ListedSignedOffAt *time.Time `json:"listed_signed_off_at,omitempty"`
+	// EscalationPolicyID names the policy the order was issued under; its
+	// ladders, also after an extension or a failed verification, follow it.
+	EscalationPolicyID int64        `json:"escalation_policy_id,omitempty"`
+	Escalations        []Escalation `json:"escalations"`
+	// Attachments are the files of the evidence, without their bytes.
+	Attachments []Attachment `json:"attachments"`
 }
 
 // OrderCreate is the input of a rectification order issued on a visit.

@@ -116,6 +116,14 @@ type InboxService interface {
 	FindNotifications(ctx context.Context, f NotificationFilter) ([]*Notification, error)
 	// MarkNotificationRead returns ENOTFOUND for another person's item.
 	MarkNotificationRead(ctx context.Context, id int64) error
+	// MarkAllNotificationsRead marks every unread item of the actor read
+	// and returns how many it marked.
+	MarkAllNotificationsRead(ctx context.Context) (int, error)
+	// CountUnreadNotifications counts the actor's unread items.
+	CountUnreadNotifications(ctx context.Context) (int, error)
+	// SetNotificationPreferences sets how notifications reach the actor
+	// (see delivery.go). EINVALID for a language other than zh or en.
+	SetNotificationPreferences(ctx context.Context, p NotificationPreferences) error
 }
 
 // AuditService reads the audit trail: auditors, coordinators and admins.

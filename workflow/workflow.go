@@ -1,6 +1,8 @@
 // Package workflow runs jointops' background work on River: the plan job of
-// an operation and the periodic escalation sweep. The jobs call the domain
-// services (implemented by enforcement/postgres) and are wired in cmd.
+// an operation, the periodic escalation sweep, and the delivery of
+// notifications by e-mail and webhook (delivery.go). The jobs call the
+// domain services (implemented by enforcement/postgres) and are wired in
+// cmd.
 package workflow
 
 import (
@@ -36,6 +38,12 @@ type Config struct {
 	MaxWorkers int
 	// TestOnly skips River's maintenance services' delays, for tests.
 	TestOnly bool
+	// Delivery sends notifications by e-mail and webhook (delivery.go).
+	// Defaults to nil: notifications stay in the in-app inbox.
+	Delivery *DeliveryConfig
+	// RetryPolicy decides when a failed job runs again. Defaults to
+	// River's: attempt⁴ seconds, with jitter.
+	RetryPolicy river.ClientRetryPolicy
 }
 
 // WithDefaults returns a copy of c with the defaults filled in.
@@ -59,6 +67,9 @@ func (c Config) validate() error {
 	if c.Plan == nil || c.Escalations == nil {
 		return errors.New("workflow: Config needs Plan and Escalations")
 	}
+	if c.Delivery != nil {
+		return c.Delivery.validate()
+	}
 	return nil
 }
 
@@ -78,6 +89,14 @@ func NewClient(pool *pgxpool.Pool, cfg Config) (*river.Client[pgx.Tx], error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &PlanWorker{Plan: cfg.Plan})
 	river.AddWorker(workers, &SweepWorker{Escalations: cfg.Escalations, Clock: cfg.Clock})
+	periodic := []*river.PeriodicJob{
+		river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval),
+			func() (river.JobArgs, *river.InsertOpts) { return enforcement.SweepEscalationsJob{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}),
+	}
+	if cfg.Delivery != nil {
+		periodic = append(periodic, cfg.Delivery.withDefaults().register(workers, cfg.Clock, cfg.Logger))
+	}
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
 		// A job left running by a crashed instance is retried after this
@@ -87,11 +106,8 @@ func NewClient(pool *pgxpool.Pool, cfg Config) (*river.Client[pgx.Tx], error) {
 		Workers:              workers,
 		Logger:               cfg.Logger,
 		TestOnly:             cfg.TestOnly,
-		PeriodicJobs: []*river.PeriodicJob{
-			river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval),
-				func() (river.JobArgs, *river.InsertOpts) { return enforcement.SweepEscalationsJob{}, nil },
-				&river.PeriodicJobOpts{RunOnStart: true}),
-		},
+		RetryPolicy:          cfg.RetryPolicy,
+		PeriodicJobs:         periodic,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("river client: %w", err)

@@ -14,7 +14,6 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/jointops/jointops/enforcement"
-	"github.com/jointops/jointops/enforcement/calendar"
 	"github.com/jointops/jointops/enforcement/postgres"
 	"github.com/jointops/jointops/migrations"
 	"github.com/jointops/jointops/workflow"
@@ -35,6 +34,9 @@ type App struct {
 	// Listener is where Server listens; URL is its base URL.
 	Listener net.Listener
 	URL      string
+
+	// stopCalendar ends the calendar listener (openCalendar).
+	stopCalendar context.CancelFunc
 }
 
 // openDB connects, migrates, and builds the store with the calendar
@@ -51,11 +53,11 @@ func (app *App) openDB(ctx context.Context) error {
 	if err := migrations.Up(ctx, pool); err != nil {
 		return err
 	}
-	overrides, err := postgres.FindCalendarOverrides(ctx, pool)
+	cal, err := app.openCalendar(ctx)
 	if err != nil {
 		return err
 	}
-	db, err := postgres.New(pool, calendar.New(overrides))
+	db, err := postgres.New(pool, cal)
 	if err != nil {
 		return err
 	}
@@ -65,10 +67,15 @@ func (app *App) openDB(ctx context.Context) error {
 	return nil
 }
 
-// startRiver starts the workers and the periodic escalation sweep.
+// startRiver starts the workers, the periodic escalation sweep and the
+// delivery of notifications.
 func (app *App) startRiver(ctx context.Context) error {
+	delivery, err := app.deliveryConfig()
+	if err != nil {
+		return err
+	}
 	client, err := workflow.NewClient(app.Pool, workflow.Config{
-		Plan: app.DB, Escalations: app.DB, Clock: app.Clock, Logger: app.Logger,
+		Plan: app.DB, Escalations: app.DB, Clock: app.Clock, Logger: app.Logger, Delivery: delivery,
 	})
 	if err != nil {
 		return err
@@ -125,6 +132,9 @@ func (app *App) Close() {
 	}
 	if app.River != nil {
 		_ = app.River.Stop(ctx)
+	}
+	if app.stopCalendar != nil {
+		app.stopCalendar()
 	}
 	if app.Pool != nil {
 		app.Pool.Close()

@@ -20,11 +20,13 @@ import (
 )
 
 // benchUsage is the help of `jointops bench`.
-const benchUsage = `usage: jointops bench <planner|all> [flags]
+const benchUsage = `usage: jointops bench <planner|escalation|all> [flags]
 
-  planner   time the plan job (draw + build + persist) against a bare COPY
-            of the same number of visit and task rows, for each size
-  all       every benchmark (for now: planner)
+  planner     time the plan job (draw + build + persist) against a bare COPY
+              of the same number of visit and task rows, for each size
+  escalation  time a burst of deadlines among --tracked orders, and the
+              lateness of a trickle under River's sweep and a cron poll
+  all         every benchmark: planner, then escalation
 
 Each run creates its own database (jointops_bench_<random>) on the
 DATABASE_URL server, migrates it, and drops it at the end, also on error
@@ -44,6 +46,8 @@ type benchOptions struct {
 	Timeout time.Duration
 	// Log receives progress lines (os.Stderr).
 	Log io.Writer
+	// Escalation holds the escalation benchmark's flags (bench_escalation.go).
+	Escalation escalationFlags
 }
 
 // benchmarks are the benchmarks of `jointops bench all`, in order.
@@ -52,6 +56,7 @@ var benchmarks = []struct {
 	run  func(ctx context.Context, cfg *Config, opts *benchOptions, stdout io.Writer) error
 }{
 	{"planner", runPlannerBench},
+	{"escalation", runEscalationBench},
 }
 
 // benchLog receives the benchmarks' progress lines; tests replace it.
@@ -64,7 +69,7 @@ func runBench(ctx context.Context, cfg *Config, args []string, stdout io.Writer)
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
 			return nil
 		}
-		return errors.New("usage: jointops bench <planner|all> [--sizes 10000,100000,1000000] [--json] [--timeout 3m]")
+		return errors.New("usage: jointops bench <planner|escalation|all> [--sizes 10000,100000,1000000] [--json] [--timeout 3m]")
 	}
 	which := args[0]
 	opts := &benchOptions{Log: benchLog}
@@ -125,6 +130,7 @@ func newBenchFlags(opts *benchOptions, out io.Writer) *flag.FlagSet {
 	})
 	fs.BoolVar(&opts.JSON, "json", false, "print one JSON object per line and size instead of a table")
 	fs.DurationVar(&opts.Timeout, "timeout", 3*time.Minute, "cancel a plan job that runs longer than this, and report it as timed out")
+	opts.Escalation.register(fs)
 	return fs
 }
 

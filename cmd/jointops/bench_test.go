@@ -100,14 +100,20 @@ func TestBenchPlannerTimeout(t *testing.T) {
 	cfg.DatabaseURL = dbtest.ServerURL()
 	log := captureBenchLog(t)
 	var out bytes.Buffer
-	if err := runBench(context.Background(), cfg, []string{"all", "--sizes", "1000", "--timeout", "1ns"}, &out); err != nil {
+	if err := runBench(context.Background(), cfg, []string{"all", "--sizes", "1000", "--timeout", "1ns",
+		"--tracked", "2000", "--burst", "400", "--trickle-seconds", "1", "--cron-interval", "1s"}, &out); err != nil {
 		t.Fatal(err)
 	}
+	// The planner's table, then the escalation benchmark's, whose burst
+	// ran into --timeout too.
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if len(lines) != 2 || !strings.HasPrefix(lines[0], "size") || !strings.Contains(lines[1], ">") {
+	if len(lines) != 4 || !strings.HasPrefix(lines[0], "size") || !strings.Contains(lines[1], ">") ||
+		!strings.HasPrefix(lines[2], "tracked") || !strings.Contains(lines[3], ">") {
 		t.Errorf("table:\n%s", out.String())
 	}
-	assertBenchDatabaseDropped(t, cfg.DatabaseURL, log.String())
+	for _, m := range benchCreatedRE.FindAllStringSubmatch(log.String(), -1) {
+		assertBenchDatabaseDropped(t, cfg.DatabaseURL, m[0])
+	}
 }
 
 // captureBenchLog sends the benchmarks' progress lines to a buffer until

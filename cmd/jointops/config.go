@@ -36,9 +36,12 @@ type Config struct {
 	// District is the time zone of deadlines, TZ_DISTRICT. Defaults to
 	// Asia/Shanghai.
 	District *time.Location
-	// SMTPURL is SMTP_URL, e.g. smtp://user:pass@mail.example:587. E-mail
-	// is not sent when empty.
+	// SMTPURL is SMTP_URL, e.g. smtp://user:pass@mail.example:587 or
+	// smtps://mail.example. E-mail is not sent when empty.
 	SMTPURL string
+	// SMTPFrom is SMTP_FROM, the sender of e-mail, e.g. "jointops
+	// <jointops@example.gov.cn>". Defaults to jointops@localhost.
+	SMTPFrom string
 }
 
 // ConfigFromEnv reads the configuration from the environment with getenv.
@@ -53,6 +56,10 @@ func ConfigFromEnv(getenv func(string) string) (*Config, error) {
 		OIDCGroupsClaim:  getenv("OIDC_GROUPS_CLAIM"),
 		SessionKey:       getenv("SESSION_KEY"),
 		SMTPURL:          getenv("SMTP_URL"),
+		SMTPFrom:         getenv("SMTP_FROM"),
+	}
+	if c.SMTPFrom == "" {
+		c.SMTPFrom = "jointops@localhost"
 	}
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = "postgres://root@127.0.0.1:5432/jointops?sslmode=disable"

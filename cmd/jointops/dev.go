@@ -145,9 +145,10 @@ jointops dev is running (demo data loaded, development sign-in, movable clock).
   identity   %[2]s
   health     %[1]s/healthz  %[1]s/readyz
   clock      %[1]s/api/v1/dev/clock   POST {"advance":"72h"} moves time forward
+  e-mail     %[3]s
 
 demo users (no password in dev):
-`, cfg.PublicURL, cfg.OIDCIssuer)
+`, cfg.PublicURL, cfg.OIDCIssuer, emailStatus(cfg))
 	for _, u := range devidp.DemoUsers() {
 		fmt.Fprintf(w, "  %-16s %-8s %s\n", u.Username, u.Name, strings.Join(u.Groups, " "))
 	}

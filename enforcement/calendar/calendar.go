@@ -81,6 +81,22 @@ func (c *Calendar) HasHolidayData(year int) bool {
 	return false
 }
 
+// OfficialDays returns the official public holidays (false) and adjusted
+// working days (true) dated in year, without the admin overrides: the admin
+// calendar lists them beside the overrides (enforcement.OfficialDayLister).
+// A year the data does not cover has none.
+func (c *Calendar) OfficialDays(year int) map[enforcement.Date]bool {
+	out := map[enforcement.Date]bool{}
+	for d, working := range builtin().days {
+		if d.Year == year {
+			out[d] = working
+		}
+	}
+	return out
+}
+
+var _ enforcement.OfficialDayLister = (*Calendar)(nil)
+
 // BuiltinYears returns the first and last year for which lunar-go holds
 // official holiday data: 2002 and 2027 with lunar-go v1.4.7. A year in
 // between with no holidays of its own would still count as covered.

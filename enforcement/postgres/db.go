@@ -27,7 +27,9 @@ type DB struct {
 	Pool *pgxpool.Pool
 	// Clock gives "now" for every timestamp and deadline.
 	Clock enforcement.Clock
-	// Calendar counts working days for deadlines.
+	// Calendar counts working days for deadlines. Make it a *LiveCalendar
+	// for the admin overrides to apply without a restart: the store
+	// reloads it after each change (CalendarService).
 	Calendar enforcement.Calendar
 	// Location is the district's time zone (TZ_DISTRICT); deadlines are
 	// the end of a day in it. Defaults to Asia/Shanghai.
@@ -35,9 +37,9 @@ type DB struct {
 	// AcceptanceWorkingDays is the acceptance due date of a task in working
 	// days after dispatch. Defaults to 2 (DESIGN.md §3).
 	AcceptanceWorkingDays int
-	// Policies is the escalation ladder per severity. Defaults to
-	// enforcement.DefaultEscalationPolicy.
-	Policies map[enforcement.Severity]enforcement.EscalationPolicy
+	// MaxAttachmentBytes caps the size of an evidence attachment.
+	// Defaults to enforcement.DefaultMaxAttachmentBytes (5 MiB).
+	MaxAttachmentBytes int64
 
 	river *river.Client[pgx.Tx]
 }
@@ -60,11 +62,8 @@ func New(pool *pgxpool.Pool, cal enforcement.Calendar) (*DB, error) {
 		Calendar:              cal,
 		Location:              loc,
 		AcceptanceWorkingDays: enforcement.DefaultAcceptanceWorkingDays,
-		Policies: map[enforcement.Severity]enforcement.EscalationPolicy{
-			enforcement.SeverityGeneral: enforcement.DefaultEscalationPolicy(enforcement.SeverityGeneral),
-			enforcement.SeverityMajor:   enforcement.DefaultEscalationPolicy(enforcement.SeverityMajor),
-		},
-		river: rc,
+		MaxAttachmentBytes:    enforcement.DefaultMaxAttachmentBytes,
+		river:                 rc,
 	}, nil
 }
 

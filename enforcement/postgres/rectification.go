@@ -80,7 +80,7 @@ func (db *DB) IssueOrder(ctx context.Context, c *enforcement.OrderCreate) (*enfo
 		if _, err := tx.Exec(ctx, `INSERT INTO rectification_order_hazards SELECT $1, unnest($2::bigint[])`, id, c.HazardIDs); err != nil {
 			return err
 		}
-		if err := db.insertLadder(ctx, tx, id, a.Department, sev, dueOn, loc, now, cal); err != nil {
+		if err := db.insertLadder(ctx, tx, id, a.Department, dueOn, loc, now, cal); err != nil {
 			return err
 		}
 		if err := db.insertAudit(ctx, tx, a, "rectification_order.issued", enforcement.SubjectRectificationOrder, id,
@@ -165,7 +165,10 @@ func findOrder(ctx context.Context, q querier, scope string, id int64) (*enforce
 		return nil, notFound("rectification order", id)
 	}
 	o := orders[0]
-	o.Escalations, err = findEscalations(ctx, q, enforcement.SubjectRectificationOrder, id)
+	if o.Escalations, err = findEscalations(ctx, q, enforcement.SubjectRectificationOrder, id); err != nil {
+		return nil, err
+	}
+	o.Attachments, err = findAttachments(ctx, q, id)
 	return o, err
 }
 
@@ -183,7 +186,8 @@ func findOrders(ctx context.Context, q querier, scope string, f enforcement.Orde
 		SELECT o.id, o.enterprise_id, e.name, coalesce(o.visit_id, 0), coalesce(o.department_code, ''), o.severity, o.status,
 		       coalesce((SELECT array_agg(hazard_id ORDER BY hazard_id) FROM rectification_order_hazards WHERE rectification_order_id = o.id), '{}'),
 		       coalesce(o.issued_by, 0), o.issued_at, o.due_on, o.due_rule, o.due_at, o.time_zone, o.evidence,
-		       o.verification_due_at, o.closed_at, o.listed
+		       o.verification_due_at, o.closed_at, o.listed, o.listed_signed_off_by, o.listed_signed_off_at,
+		       coalesce(o.escalation_policy_id, 0)
 		FROM rectification_orders o JOIN enterprises e ON e.id = o.enterprise_id
 		WHERE ($1 = '' OR o.department_code = $1)
 		  AND ($2::bigint IS NULL OR o.id = $2)
@@ -200,7 +204,7 @@ func findOrders(ctx context.Context, q querier, scope string, f enforcement.Orde
 		var dueOn pgDate
 		err := r.Scan(&o.ID, &o.EnterpriseID, &o.Enterprise, &o.VisitID, &o.Department, &o.Severity, &o.Status,
 			&o.HazardIDs, &o.IssuedBy, &o.IssuedAt, &dueOn, &o.DueRule, &o.DueAt, &o.TimeZone, &o.Evidence,
-			&o.VerificationDueAt, &o.ClosedAt, &o.Listed)
+			&o.VerificationDueAt, &o.ClosedAt, &o.Listed, &o.ListedSignedOffBy, &o.ListedSignedOffAt, &o.EscalationPolicyID)
 		o.DueOn = dueOn.Date()
 		return &o, err
 	})
@@ -272,8 +276,9 @@ func (db *DB) VerifyOrder(ctx context.Context, id int64, c *enforcement.Verifica
 		if err := cancelEscalations(ctx, tx, enforcement.SubjectVerification, id, now); err != nil {
 			return "", nil, err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO verifications (rectification_order_id, passed, note, verified_by, verified_at) VALUES ($1, $2, $3, $4, $5)`,
-			id, c.Passed != nil && *c.Passed, c.Note, a.UserID, now); err != nil {
+		var verificationID int64
+		if err := tx.QueryRow(ctx, `INSERT INTO verifications (rectification_order_id, passed, note, verified_by, verified_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			id, c.Passed != nil && *c.Passed, c.Note, a.UserID, now).Scan(&verificationID); err != nil {
 			return "", nil, err
 		}
 		if c.Passed == nil {
@@ -284,6 +289,9 @@ func (db *DB) VerifyOrder(ctx context.Context, id int64, c *enforcement.Verifica
 				UPDATE rectification_orders SET status = 'verified', verified_by = $2, verified_at = $3, closed_at = $3, listed = false, updated_at = $3
 				WHERE id = $1`, id, a.UserID, now)
 			if err != nil {
+				return "", nil, err
+			}
+			if err := db.signOffListed(ctx, tx, a, o, now, "verified"); err != nil {
 				return "", nil, err
 			}
 			return "rectification_order.verified", map[string]any{"passed": true, "note": c.Note, "was_listed": o.Listed},
@@ -300,6 +308,9 @@ func (db *DB) VerifyOrder(ctx context.Context, id int64, c *enforcement.Verifica
 		if err := requireWorkingDay(cal, dueOn, "new_due.due_date"); err != nil {
 			return "", nil, err
 		}
+		if _, err := tx.Exec(ctx, `UPDATE verifications SET new_due_on = $2 WHERE id = $1`, verificationID, dueOn.UTC()); err != nil {
+			return "", nil, err
+		}
 		if _, err := tx.Exec(ctx, `
 			UPDATE rectification_orders SET status = 'open', due_on = $2, due_rule = $3, due_at = $4,
 			       evidence = '', evidence_at = NULL, verification_due_at = NULL, updated_at = $5
@@ -310,7 +321,7 @@ func (db *DB) VerifyOrder(ctx context.Context, id int64, c *enforcement.Verifica
 			return "", nil, err
 		}
 		return "rectification_order.verification_failed", map[string]any{"passed": false, "note": c.Note, "new_due_on": dueOn.String(), "due_rule": rule},
-			db.insertLadder(ctx, tx, id, o.Department, o.Severity, dueOn, loc, now, cal)
+			db.insertLadder(ctx, tx, id, o.Department, dueOn, loc, now, cal)
 	})
 }
 
@@ -329,6 +340,9 @@ func (db *DB) CancelOrder(ctx context.Context, id int64, reason string) (*enforc
 			return "", nil, enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s already.", id, o.Status)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE rectification_orders SET status = 'cancelled', closed_at = $2, listed = false, updated_at = $2 WHERE id = $1`, id, now); err != nil {
+			return "", nil, err
+		}
+		if err := db.signOffListed(ctx, tx, a, o, now, "cancelled"); err != nil {
 			return "", nil, err
 		}
 		if err := cancelEscalations(ctx, tx, enforcement.SubjectVerification, id, now); err != nil {

@@ -446,7 +446,7 @@ func (db *DB) issueRegistryOrder(ctx context.Context, c *registryOrder) (*issued
 		if _, err := tx.Exec(ctx, `INSERT INTO rectification_order_hazards VALUES ($1, $2)`, out.orderID, out.hazardID); err != nil {
 			return err
 		}
-		if err := db.insertLadder(ctx, tx, out.orderID, "", c.severity, dueOn, loc, now, cal); err != nil {
+		if err := db.insertLadder(ctx, tx, out.orderID, "", dueOn, loc, now, cal); err != nil {
 			return err
 		}
 		out.issuedAt = now

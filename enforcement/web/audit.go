@@ -14,7 +14,8 @@ func (s *Server) handleAuditEvents(w http.ResponseWriter, r *http.Request) {
 	var err error
 	if f.SubjectKind, err = queryEnum(q, "subject_kind", enforcement.SubjectOperation, enforcement.SubjectTask,
 		enforcement.SubjectVisit, enforcement.SubjectHazard, enforcement.SubjectRectificationOrder,
-		enforcement.SubjectInspector, enforcement.SubjectFrequencyRule, enforcement.SubjectDepartment); err != nil {
+		enforcement.SubjectInspector, enforcement.SubjectFrequencyRule, enforcement.SubjectDepartment,
+		enforcement.SubjectEscalationPolicy, enforcement.SubjectCalendarDay); err != nil {
 		s.error(w, r, err)
 		return
 	}

@@ -38,6 +38,7 @@ func TestHandlerPanicsWithoutAService(t *testing.T) {
 		}
 	}()
 	db := &postgres.DB{} // never called: Handler checks its fields first
-	s := &web.Server{Operations: db, Tasks: db, Visits: db, Rectifications: db, Inbox: db, Roster: db, Planning: db}
+	s := &web.Server{Operations: db, Tasks: db, Visits: db, Rectifications: db, Inbox: db, Roster: db, Planning: db,
+		Policies: db, Calendars: db, Extensions: db, Attachments: db, Supervision: db}
 	s.Handler()
 }

@@ -16,6 +16,7 @@ func (s *Server) notificationRoutes(r chi.Router) {
 
 // handleNotificationList answers GET /api/v1/notifications?unread=true&limit=&before_id=.
 // A full page carries next_before_id: pass it as before_id for the next.
+// "unread" counts all the actor's unread items, on every page.
 func (s *Server) handleNotificationList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	unread, err := queryBool(q, "unread")
@@ -39,7 +40,12 @@ func (s *Server) handleNotificationList(w http.ResponseWriter, r *http.Request) 
 		s.error(w, r, err)
 		return
 	}
-	body := map[string]any{"notifications": nonNil(notes)}
+	unreadCount, err := s.Inbox.CountUnreadNotifications(r.Context())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	body := map[string]any{"notifications": nonNil(notes), "unread": unreadCount}
 	if n := len(notes); n > 0 && n == pageSize(f.Limit, 100) {
 		body["next_before_id"] = notes[n-1].ID
 	}

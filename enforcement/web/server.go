@@ -39,6 +39,22 @@ type Server struct {
 	Roster enforcement.RosterService
 	// Planning previews, re-plans and verifies the draws of operations.
 	Planning enforcement.PlanningService
+	// Policies, Calendars, Extensions, Attachments and Supervision run the
+	// escalation policies, the working-day calendar, extension requests,
+	// evidence files, and the listed register and order histories.
+	// Required.
+	Policies    enforcement.EscalationPolicyService
+	Calendars   enforcement.CalendarService
+	Extensions  enforcement.ExtensionService
+	Attachments enforcement.AttachmentService
+	Supervision enforcement.SupervisionService
+	// MaxAttachmentBytes caps an uploaded file (413 beyond). Defaults to
+	// enforcement.DefaultMaxAttachmentBytes (5 MiB).
+	MaxAttachmentBytes int64
+	// Deliveries lists deliveries and keeps webhooks, for admins. Defaults
+	// to nil: then the /api/v1/admin/deliveries and /admin/webhooks routes
+	// do not exist.
+	Deliveries enforcement.DeliveryService
 
 	// Ready reports whether the instance can serve (the database answers);
 	// GET /readyz answers 503 with its error. Defaults to always ready.
@@ -79,8 +95,13 @@ type Server struct {
 //	accept, decline, reassign); inspectors; roster (+ {id}/activate,
 //	{id}/deactivate); recusals; admin/frequency-rules, admin/remits,
 //	admin/departments/{code}; visits/{id} (+ hazards);
-//	rectification-orders (+ {id}, evidence, verify, cancel); notifications
-//	(+ {id}/read); audit-events; dev/clock when DevClock is set.
+//	rectification-orders (+ {id}, evidence, verify, cancel, extensions,
+//	attachments, history); extensions/{id} (+ approve, refuse);
+//	attachments/{id}; listed; admin/escalation-policies (+ {severity});
+//	admin/calendar (+ {date}); notifications
+//	(+ {id}/read, read-all); me/language, me/email-notifications;
+//	admin/deliveries, admin/webhooks (+ {id}/activate, deactivate) when
+//	Deliveries is set; audit-events; dev/clock when DevClock is set.
 //
 // Every /api/v1 route answers 401 problem+json when no actor is in the
 // context. The routes of the auth package (/login, /auth/callback,
@@ -118,7 +139,13 @@ func (s *Server) Handler() http.Handler {
 		s.rosterRoutes(r)
 		s.visitRoutes(r)
 		s.rectificationRoutes(r)
+		s.extensionRoutes(r)
+		s.attachmentRoutes(r)
+		s.supervisionRoutes(r)
+		s.escalationPolicyRoutes(r)
+		s.calendarRoutes(r)
 		s.notificationRoutes(r)
+		s.deliveryRoutes(r)
 		r.Get("/audit-events", s.handleAuditEvents)
 		if s.DevClock != nil {
 			s.devClockRoutes(r)
@@ -134,6 +161,8 @@ func (s *Server) init() error {
 		"Operations": s.Operations == nil, "Tasks": s.Tasks == nil, "Visits": s.Visits == nil,
 		"Rectifications": s.Rectifications == nil, "Inbox": s.Inbox == nil, "Audit": s.Audit == nil,
 		"Roster": s.Roster == nil, "Planning": s.Planning == nil,
+		"Policies": s.Policies == nil, "Calendars": s.Calendars == nil, "Extensions": s.Extensions == nil,
+		"Attachments": s.Attachments == nil, "Supervision": s.Supervision == nil,
 	} {
 		if missing {
 			return fmt.Errorf("web: Server.%s is nil", name)
@@ -148,6 +177,9 @@ func (s *Server) init() error {
 	}
 	if s.Calendar == nil {
 		s.Calendar = enforcement.WeekdayCalendar{}
+	}
+	if s.MaxAttachmentBytes <= 0 {
+		s.MaxAttachmentBytes = enforcement.DefaultMaxAttachmentBytes
 	}
 	if s.Logger == nil {
 		s.Logger = slog.Default()
