@@ -180,7 +180,7 @@ func (immediateRetry) NextRetry(*rivertype.JobRow) time.Time { return time.Now()
 // on its own goroutines.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); !cond(); {
+	for deadline := time.Now().Add(60 * time.Second); !cond(); {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}

@@ -610,10 +610,12 @@ func (f *onceFixture) count(sql string, args ...any) int {
 	return n
 }
 
-// eventually polls cond every 50 ms for up to 15 s.
+// eventually polls cond every 50 ms for up to 60 s: River works jobs
+// asynchronously, and a loaded CI machine is slow. It never waits for a
+// deadline; the clock does that.
 func (f *onceFixture) eventually(what string, cond func() bool) {
 	f.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			f.t.Fatalf("timed out waiting for %s; sweep jobs:\n%s", what, f.sweepJobs())

@@ -104,11 +104,11 @@ func (b *e2eBundle) must(want int, user, method, path string, body, out any) {
 	}
 }
 
-// eventually polls cond every 50 ms for up to 20 s: River works jobs
+// eventually polls cond every 50 ms for up to 60 s: River works jobs
 // asynchronously. It never waits for a deadline; the clock does that.
 func (b *e2eBundle) eventually(what string, cond func() bool) {
 	b.t.Helper()
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		if cond() {
 			return
 		}
