@@ -124,28 +124,14 @@ func runEscalationBench(ctx context.Context, cfg *Config, opts *benchOptions, st
 	if err := f.validate(); err != nil {
 		return err
 	}
-	bdb, err := createBenchDatabase(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return err
-	}
-	opts.logf("created database %s on %s", bdb.Name, redact(cfg.DatabaseURL))
-	defer func() {
-		if err := bdb.Drop(); err != nil {
-			opts.logf("%v (drop it by hand)", err)
-		} else {
-			opts.logf("dropped database %s", bdb.Name)
-		}
-	}()
+	return withBenchDatabase(ctx, cfg, opts, func(pb *plannerBench, version string) error {
+		return runEscalationOn(ctx, cfg, opts, pb, version, stdout)
+	})
+}
 
-	pb, err := openPlannerBench(ctx, cfg, bdb)
-	if err != nil {
-		return err
-	}
-	defer pb.pool.Close()
-	var version string
-	if err := pb.pool.QueryRow(ctx, `SHOW server_version`).Scan(&version); err != nil {
-		return err
-	}
+// runEscalationOn runs the escalation benchmark on the benchmark's database.
+func runEscalationOn(ctx context.Context, cfg *Config, opts *benchOptions, pb *plannerBench, version string, stdout io.Writer) error {
+	f := opts.Escalation
 	opts.logf("escalation: %d CPUs, PostgreSQL %s, %d tracked orders, burst %d, trickle %d deadlines over %d s, cron every %s",
 		runtime.NumCPU(), version, f.Tracked, f.Burst, escalationTrickle, f.TrickleSeconds, f.CronInterval)
 	if err := pb.setupReference(ctx); err != nil {
@@ -158,7 +144,7 @@ func runEscalationBench(ctx context.Context, cfg *Config, opts *benchOptions, st
 	if err != nil {
 		return err
 	}
-	pcfg.ConnConfig = bdb.Config.Copy()
+	pcfg.ConnConfig = pb.pool.Config().ConnConfig.Copy()
 	pcfg.MaxConns = escalationRiverConns
 	riverPool, err := pgxpool.NewWithConfig(ctx, pcfg)
 	if err != nil {

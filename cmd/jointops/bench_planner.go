@@ -43,9 +43,10 @@ var benchRatios = map[enforcement.RiskGrade]float64{
 
 func benchDeptCode(i int) string { return fmt.Sprintf("BD%d", i+1) } // 0-based
 
-// runPlannerBench runs the planner benchmark over each size and prints one
-// row per size.
-func runPlannerBench(ctx context.Context, cfg *Config, opts *benchOptions, stdout io.Writer) error {
+// withBenchDatabase creates the benchmark's own database, opens it, runs
+// fn with the server's version, and drops the database at the end, also on
+// an error.
+func withBenchDatabase(ctx context.Context, cfg *Config, opts *benchOptions, fn func(b *plannerBench, version string) error) error {
 	bdb, err := createBenchDatabase(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
@@ -58,7 +59,6 @@ func runPlannerBench(ctx context.Context, cfg *Config, opts *benchOptions, stdou
 			opts.logf("dropped database %s", bdb.Name)
 		}
 	}()
-
 	b, err := openPlannerBench(ctx, cfg, bdb)
 	if err != nil {
 		return err
@@ -68,6 +68,19 @@ func runPlannerBench(ctx context.Context, cfg *Config, opts *benchOptions, stdou
 	if err := b.pool.QueryRow(ctx, `SHOW server_version`).Scan(&version); err != nil {
 		return err
 	}
+	return fn(b, version)
+}
+
+// runPlannerBench runs the planner benchmark over each size and prints one
+// row per size.
+func runPlannerBench(ctx context.Context, cfg *Config, opts *benchOptions, stdout io.Writer) error {
+	return withBenchDatabase(ctx, cfg, opts, func(b *plannerBench, version string) error {
+		return b.runPlanner(ctx, opts, version, stdout)
+	})
+}
+
+// runPlanner runs each size on the benchmark's database.
+func (b *plannerBench) runPlanner(ctx context.Context, opts *benchOptions, version string, stdout io.Writer) error {
 	opts.logf("planner: %d CPUs, PostgreSQL %s, sizes %v, plan timeout %s", runtime.NumCPU(), version, opts.Sizes, opts.Timeout)
 	if err := b.setupReference(ctx); err != nil {
 		return err
