@@ -9,7 +9,7 @@
 //	jointops replay osha FILE          replay OSHA violation records through rectification and escalation
 //	jointops token USER                print a bearer token for a demo user of a running `jointops dev`
 //	jointops verify-draw OPERATION_ID  re-run an operation's draw and say match or mismatch
-//	jointops bench planner|all         measure the plan job beside a bare COPY
+//	jointops bench planner|escalation|all  measure the plan job and the escalation sweep
 //
 // Configuration comes from the environment; see Config.
 package main
@@ -46,7 +46,7 @@ commands:
   replay osha FILE          replay OSHA violation records (CSV) through the product
   token USER                print a bearer token for a demo user of a running "jointops dev"
   verify-draw OPERATION_ID  re-run an operation's draw from its seed and snapshot; match or mismatch
-  bench planner|all         measure the plan job beside a bare COPY (--sizes, --json)
+  bench planner|escalation|all  measure the plan job and the escalation sweep (--json)
 `
 
 // run dispatches a subcommand.
