@@ -126,36 +126,6 @@ func ValidateEnterpriseRegister(enterprises []*Enterprise) error {
 	return nil
 }
 
-// parseEnterpriseHeader maps each canonical column to its index in the
-// header, and reports unknown, repeated and missing columns on line 1.
-func parseEnterpriseHeader(header []string) (map[string]int, []ImportRowError) {
-	var rowErrs []ImportRowError
-	columns := map[string]int{}
-	for i, h := range header {
-		h = strings.TrimSpace(h)
-		if !utf8.ValidString(h) {
-			return nil, []ImportRowError{{Line: 1, Reason: "the file is not UTF-8 text: in Excel, save it as \"CSV UTF-8 (逗号分隔)\""}}
-		}
-		col, ok := enterpriseColumnAliases[strings.ToLower(h)]
-		switch {
-		case h == "" && i == len(header)-1:
-			// A trailing comma after the last header is harmless.
-		case !ok:
-			rowErrs = append(rowErrs, ImportRowError{Line: 1, Reason: fmt.Sprintf("unknown column %q; the columns are credit_code, name, address, subdistrict_code, industry_code, risk_grade, contact_name, contact_phone, contact_email (or 统一社会信用代码, 名称, 地址, 街道代码, 行业代码, 风险等级, 联系人, 联系电话, 电子邮箱)", h)})
-		case hasColumn(columns, col):
-			rowErrs = append(rowErrs, ImportRowError{Line: 1, Field: col, Reason: fmt.Sprintf("column %q appears twice", h)})
-		default:
-			columns[col] = i
-		}
-	}
-	for _, col := range requiredEnterpriseColumns {
-		if !hasColumn(columns, col) {
-			rowErrs = append(rowErrs, ImportRowError{Line: 1, Field: col, Reason: "required column missing from the header"})
-		}
-	}
-	return columns, rowErrs
-}
-
 func hasColumn(columns map[string]int, col string) bool {
 	_, ok := columns[col]
 	return ok
@@ -271,4 +241,11 @@ func checkKnownCodes(enterprises []*Enterprise, lines []int, known *KnownCodes) 
 		}
 	}
 	return errs
+}
+
+// parseEnterpriseHeader maps each canonical column to its index in the
+// header, and reports unknown, repeated and missing columns on line 1.
+func parseEnterpriseHeader(header []string) (map[string]int, []ImportRowError) {
+	return parseImportHeader(header, enterpriseColumnAliases, requiredEnterpriseColumns,
+		"the columns are credit_code, name, address, subdistrict_code, industry_code, risk_grade, contact_name, contact_phone, contact_email (or 统一社会信用代码, 名称, 地址, 街道代码, 行业代码, 风险等级, 联系人, 联系电话, 电子邮箱)")
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // The parts the CSV imports share (the enterprise register, the inspector
@@ -179,4 +180,36 @@ func csvRowError(err error, line int) ImportRowError {
 		return ImportRowError{Line: pe.Line, Reason: fmt.Sprintf("not valid CSV: %v", pe.Err)}
 	}
 	return ImportRowError{Line: line, Reason: fmt.Sprintf("cannot read the file: %v", err)}
+}
+
+// parseImportHeader maps each canonical column of a register's header to
+// its index, by aliases (lower-case header → column), and reports on line 1
+// the unknown, repeated and missing (required) columns; columns names the
+// accepted columns for the message.
+func parseImportHeader(header []string, aliases map[string]string, required []string, columns string) (map[string]int, []ImportRowError) {
+	var rowErrs []ImportRowError
+	found := map[string]int{}
+	for i, h := range header {
+		h = strings.TrimSpace(h)
+		if !utf8.ValidString(h) {
+			return nil, []ImportRowError{{Line: 1, Reason: "the file is not UTF-8 text: in Excel, save it as \"CSV UTF-8 (逗号分隔)\""}}
+		}
+		col, ok := aliases[strings.ToLower(h)]
+		switch {
+		case h == "" && i == len(header)-1:
+			// A trailing comma after the last header is harmless.
+		case !ok:
+			rowErrs = append(rowErrs, ImportRowError{Line: 1, Reason: fmt.Sprintf("unknown column %q; %s", h, columns)})
+		case hasColumn(found, col):
+			rowErrs = append(rowErrs, ImportRowError{Line: 1, Field: col, Reason: fmt.Sprintf("column %q appears twice", h)})
+		default:
+			found[col] = i
+		}
+	}
+	for _, col := range required {
+		if !hasColumn(found, col) {
+			rowErrs = append(rowErrs, ImportRowError{Line: 1, Field: col, Reason: "required column missing from the header"})
+		}
+	}
+	return found, rowErrs
 }

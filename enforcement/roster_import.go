@@ -117,36 +117,6 @@ func UnknownDepartmentRow(line int, dept string) ImportRowError {
 		Reason: fmt.Sprintf("unknown department %q: it is not one of the district's department codes (EMB, MSA, …)", dept)}
 }
 
-// parseRosterHeader maps each canonical column to its index in the header,
-// and reports unknown, repeated and missing columns on line 1.
-func parseRosterHeader(header []string) (map[string]int, []ImportRowError) {
-	var rowErrs []ImportRowError
-	columns := map[string]int{}
-	for i, h := range header {
-		h = strings.TrimSpace(h)
-		if !utf8.ValidString(h) {
-			return nil, []ImportRowError{{Line: 1, Reason: "the file is not UTF-8 text: in Excel, save it as \"CSV UTF-8 (逗号分隔)\""}}
-		}
-		col, ok := rosterColumnAliases[strings.ToLower(h)]
-		switch {
-		case h == "" && i == len(header)-1:
-			// A trailing comma after the last header is harmless.
-		case !ok:
-			rowErrs = append(rowErrs, ImportRowError{Line: 1, Reason: fmt.Sprintf("unknown column %q; the columns are department, name, certificate_no, active, email, subject (or 部门, 姓名, 执法证号, 在岗, 电子邮箱, 登录标识)", h)})
-		case hasColumn(columns, col):
-			rowErrs = append(rowErrs, ImportRowError{Line: 1, Field: col, Reason: fmt.Sprintf("column %q appears twice", h)})
-		default:
-			columns[col] = i
-		}
-	}
-	for _, col := range requiredRosterColumns {
-		if !hasColumn(columns, col) {
-			rowErrs = append(rowErrs, ImportRowError{Line: 1, Field: col, Reason: "required column missing from the header"})
-		}
-	}
-	return columns, rowErrs
-}
-
 // parseRosterRecord turns one CSV record into an InspectorCreate and
 // reports what is wrong with its layout and its active flag.
 func parseRosterRecord(record []string, columns map[string]int, headerFields, line int) (*InspectorCreate, []ImportRowError) {
@@ -227,4 +197,11 @@ func checkInspectorRoster(entries []*InspectorCreate, lineOf func(i int) int) []
 		}
 	}
 	return rowErrs
+}
+
+// parseRosterHeader maps each canonical column to its index in the header,
+// and reports unknown, repeated and missing columns on line 1.
+func parseRosterHeader(header []string) (map[string]int, []ImportRowError) {
+	return parseImportHeader(header, rosterColumnAliases, requiredRosterColumns,
+		"the columns are department, name, certificate_no, active, email, subject (or 部门, 姓名, 执法证号, 在岗, 电子邮箱, 登录标识)")
 }
