@@ -6,7 +6,6 @@ import (
 	"net/mail"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // The columns of an enterprise register file (企业名录), by their canonical
@@ -134,27 +133,8 @@ func hasColumn(columns map[string]int, col string) bool {
 // parseEnterpriseRecord turns one CSV record into an Enterprise and reports
 // what is wrong with its layout and its values.
 func parseEnterpriseRecord(record []string, columns map[string]int, headerFields, line int) (*Enterprise, []ImportRowError) {
-	var rowErrs []ImportRowError
-	bad := func(field, format string, args ...any) {
-		rowErrs = append(rowErrs, ImportRowError{Line: line, Field: field, Reason: fmt.Sprintf(format, args...)})
-	}
-	if n := len(record); n != headerFields && !(n == headerFields+1 && record[n-1] == "") {
-		bad("", "%d fields, but the header has %d", n, headerFields)
-	}
-	get := func(col string) string {
-		i, ok := columns[col]
-		if !ok || i >= len(record) {
-			return ""
-		}
-		v := record[i]
-		if !utf8.ValidString(v) {
-			// Kept as it is, so that no "required" error follows.
-			bad(col, "not UTF-8 text: in Excel, save the file as \"CSV UTF-8 (逗号分隔)\"")
-		} else if strings.ContainsAny(v, "\r\n") {
-			bad(col, "holds a line break: put the value on one line")
-		}
-		return strings.TrimSpace(v)
-	}
+	rec := newImportRecord(record, columns, headerFields, line)
+	get := rec.get
 	e := &Enterprise{
 		Registry:     RegistryCreditCode,
 		CreditCode:   get(ColumnCreditCode),
@@ -173,7 +153,7 @@ func parseEnterpriseRecord(record []string, columns map[string]int, headerFields
 		}
 		e.RiskGrade = RiskGrade(n)
 	}
-	return e, rowErrs
+	return e, rec.errs
 }
 
 // checkEnterpriseRegister applies the rules of ValidateEnterpriseRegister;

@@ -213,3 +213,44 @@ func parseImportHeader(header []string, aliases map[string]string, required []st
 	}
 	return found, rowErrs
 }
+
+// importRecord is one data row of a register being parsed: its fields by
+// column and the errors found in it, all on its line.
+type importRecord struct {
+	fields  []string
+	columns map[string]int
+	line    int
+	errs    []ImportRowError
+}
+
+// newImportRecord wraps a CSV record of line and checks its number of
+// fields against the header's (a trailing empty field is allowed).
+func newImportRecord(fields []string, columns map[string]int, headerFields, line int) *importRecord {
+	r := &importRecord{fields: fields, columns: columns, line: line}
+	if n := len(fields); n != headerFields && !(n == headerFields+1 && fields[n-1] == "") {
+		r.bad("", "%d fields, but the header has %d", n, headerFields)
+	}
+	return r
+}
+
+// bad records an error of the row, in field ("" for the whole row).
+func (r *importRecord) bad(field, format string, args ...any) {
+	r.errs = append(r.errs, ImportRowError{Line: r.line, Field: field, Reason: fmt.Sprintf(format, args...)})
+}
+
+// get returns the trimmed value of column col ("" when the header lacks it),
+// recording text that is not UTF-8 or that holds a line break.
+func (r *importRecord) get(col string) string {
+	i, ok := r.columns[col]
+	if !ok || i >= len(r.fields) {
+		return ""
+	}
+	v := r.fields[i]
+	if !utf8.ValidString(v) {
+		// Kept as it is, so that no "required" error follows.
+		r.bad(col, "not UTF-8 text: in Excel, save the file as \"CSV UTF-8 (逗号分隔)\"")
+	} else if strings.ContainsAny(v, "\r\n") {
+		r.bad(col, "holds a line break: put the value on one line")
+	}
+	return strings.TrimSpace(v)
+}

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/mail"
 	"strings"
-	"unicode/utf8"
 )
 
 // The columns of an inspector roster file (执法人员名录), by their canonical
@@ -120,26 +119,8 @@ func UnknownDepartmentRow(line int, dept string) ImportRowError {
 // parseRosterRecord turns one CSV record into an InspectorCreate and
 // reports what is wrong with its layout and its active flag.
 func parseRosterRecord(record []string, columns map[string]int, headerFields, line int) (*InspectorCreate, []ImportRowError) {
-	var rowErrs []ImportRowError
-	bad := func(field, format string, args ...any) {
-		rowErrs = append(rowErrs, ImportRowError{Line: line, Field: field, Reason: fmt.Sprintf(format, args...)})
-	}
-	if n := len(record); n != headerFields && !(n == headerFields+1 && record[n-1] == "") {
-		bad("", "%d fields, but the header has %d", n, headerFields)
-	}
-	get := func(col string) string {
-		i, ok := columns[col]
-		if !ok || i >= len(record) {
-			return ""
-		}
-		v := record[i]
-		if !utf8.ValidString(v) {
-			bad(col, "not UTF-8 text: in Excel, save the file as \"CSV UTF-8 (逗号分隔)\"")
-		} else if strings.ContainsAny(v, "\r\n") {
-			bad(col, "holds a line break: put the value on one line")
-		}
-		return strings.TrimSpace(v)
-	}
+	rec := newImportRecord(record, columns, headerFields, line)
+	bad, get := rec.bad, rec.get
 	c := &InspectorCreate{
 		Department:    get(ColumnDepartment),
 		Name:          get(ColumnName),
@@ -154,7 +135,7 @@ func parseRosterRecord(record []string, columns map[string]int, headerFields, li
 		}
 		c.Active = &active
 	}
-	return c, rowErrs
+	return c, rec.errs
 }
 
 // checkInspectorRoster applies the rules of ValidateInspectorRoster;

@@ -23,24 +23,15 @@ func (s *Server) handleAuditEvents(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	if f.Limit, err = queryInt(q, "limit", 1, 1000); err != nil {
+	if f.Limit, f.BeforeID, err = queryPage(q, 1000); err != nil {
 		s.error(w, r, err)
 		return
 	}
-	before, err := queryInt(q, "before_id", 0, 1<<62)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	f.BeforeID = int64(before)
 	events, err := s.Audit.FindAuditEvents(r.Context(), f)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	body := map[string]any{"audit_events": nonNil(events)}
-	if n := len(events); n > 0 && n == pageSize(f.Limit, 200) {
-		body["next_before_id"] = events[n-1].ID
-	}
+	body := pagedBody("audit_events", events, f.Limit, 200, func(x *enforcement.AuditEvent) int64 { return x.ID })
 	writeJSON(w, http.StatusOK, body)
 }

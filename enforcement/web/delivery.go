@@ -90,25 +90,16 @@ func (s *Server) handleDeliveryList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := enforcement.DeliveryFilter{Status: status}
-	if f.Limit, err = queryInt(q, "limit", 1, 500); err != nil {
+	if f.Limit, f.BeforeID, err = queryPage(q, 500); err != nil {
 		s.error(w, r, err)
 		return
 	}
-	before, err := queryInt(q, "before_id", 0, 1<<62)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	f.BeforeID = int64(before)
 	list, err := s.Deliveries.FindDeliveries(r.Context(), f)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	body := map[string]any{"deliveries": nonNil(list)}
-	if n := len(list); n > 0 && n == pageSize(f.Limit, 100) {
-		body["next_before_id"] = list[n-1].ID
-	}
+	body := pagedBody("deliveries", list, f.Limit, 100, func(x *enforcement.Delivery) int64 { return x.ID })
 	writeJSON(w, http.StatusOK, body)
 }
 

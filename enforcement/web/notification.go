@@ -25,16 +25,10 @@ func (s *Server) handleNotificationList(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	f := enforcement.NotificationFilter{UnreadOnly: unread != nil && *unread}
-	if f.Limit, err = queryInt(q, "limit", 1, 500); err != nil {
+	if f.Limit, f.BeforeID, err = queryPage(q, 500); err != nil {
 		s.error(w, r, err)
 		return
 	}
-	before, err := queryInt(q, "before_id", 0, 1<<62)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	f.BeforeID = int64(before)
 	notes, err := s.Inbox.FindNotifications(r.Context(), f)
 	if err != nil {
 		s.error(w, r, err)
@@ -45,10 +39,8 @@ func (s *Server) handleNotificationList(w http.ResponseWriter, r *http.Request) 
 		s.error(w, r, err)
 		return
 	}
-	body := map[string]any{"notifications": nonNil(notes), "unread": unreadCount}
-	if n := len(notes); n > 0 && n == pageSize(f.Limit, 100) {
-		body["next_before_id"] = notes[n-1].ID
-	}
+	body := pagedBody("notifications", notes, f.Limit, 100, func(x *enforcement.Notification) int64 { return x.ID })
+	body["unread"] = unreadCount
 	writeJSON(w, http.StatusOK, body)
 }
 

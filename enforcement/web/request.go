@@ -169,11 +169,27 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-// pageSize returns the number of items a list answers with: limit, or the
-// store's default when the client gave none.
-func pageSize(limit, def int) int {
-	if limit == 0 {
-		return def
+// queryPage reads the paging parameters of a list served newest first:
+// limit (1 to max; 0 when absent, for the store's default) and before_id
+// (only items with a smaller id; 0 starts at the newest).
+func queryPage(q url.Values, max int) (limit int, beforeID int64, err error) {
+	if limit, err = queryInt(q, "limit", 1, max); err != nil {
+		return 0, 0, err
 	}
-	return limit
+	before, err := queryInt(q, "before_id", 0, 1<<62)
+	return limit, int64(before), err
+}
+
+// pagedBody returns {name: items}, with next_before_id (the id to pass as
+// before_id for the next page) when the page is full. def is the store's
+// page size when limit is 0.
+func pagedBody[T any](name string, items []T, limit, def int, id func(T) int64) map[string]any {
+	body := map[string]any{name: nonNil(items)}
+	if def > 0 && limit == 0 {
+		limit = def
+	}
+	if n := len(items); n > 0 && n == limit {
+		body["next_before_id"] = id(items[n-1])
+	}
+	return body
 }
