@@ -18,9 +18,11 @@ run:
 	@$(call with_db,DATABASE_URL,jointops); \
 	$(GO) run ./cmd/jointops dev
 
-# Runs every package's tests, then prints one line that counts packages.
+# Runs every package's tests, then prints one line that counts packages. The
+# browser tests need Debian's Chromium: .ci/chromium-ensure installs it.
 test:
-	@$(call with_db,TEST_DATABASE_URL,jointops_test); \
+	@.ci/chromium-ensure; \
+	$(call with_db,TEST_DATABASE_URL,jointops_test); \
 	log="$$(mktemp)"; trap 'rm -f "$$log"' EXIT; \
 	status=0; $(GO) test $(GOTESTFLAGS) ./... 2>&1 | tee "$$log" || status=$$?; \
 	echo "packages: $$(grep -c '^ok' "$$log" || true) passed, $$(grep -c $$'^FAIL\t' "$$log" || true) failed"; \

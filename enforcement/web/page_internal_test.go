@@ -6,22 +6,24 @@ import (
 	"testing/fstest"
 )
 
-func TestParsePagesFailsOnAMissingPage(t *testing.T) {
+func TestParsePages(t *testing.T) {
 	t.Parallel()
 	if _, err := parsePages(templateFS); err != nil {
 		t.Fatalf("embedded pages: %v", err)
 	}
 	layout, _ := templateFS.ReadFile("templates/layout.html")
-	_, err := parsePages(fstest.MapFS{"templates/layout.html": {Data: layout}})
-	if err == nil || !strings.Contains(err.Error(), "index.html") {
-		t.Fatalf("err = %v, want one naming index.html", err)
+	partials, _ := templateFS.ReadFile("templates/partials.html")
+	_, err := parsePages(fstest.MapFS{"templates/layout.html": {Data: layout}, "templates/partials.html": {Data: partials}})
+	if err == nil || !strings.Contains(err.Error(), "no page") {
+		t.Fatalf("err = %v, want one saying there is no page", err)
 	}
 	_, err = parsePages(fstest.MapFS{
-		"templates/layout.html": {Data: layout},
-		"templates/index.html":  {Data: []byte(`{{define "other"}}{{end}}`)},
+		"templates/layout.html":   {Data: layout},
+		"templates/partials.html": {Data: partials},
+		"templates/inbox.html":    {Data: []byte(`{{define "other"}}{{end}}`)},
 	})
-	if err == nil || !strings.Contains(err.Error(), "content") {
-		t.Fatalf("err = %v, want one naming the missing content template", err)
+	if err == nil || !strings.Contains(err.Error(), "inbox.html") || !strings.Contains(err.Error(), "content") {
+		t.Fatalf("err = %v, want one naming inbox.html and the missing content template", err)
 	}
 }
 

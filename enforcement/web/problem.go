@@ -114,13 +114,25 @@ func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, p Problem)
 }
 
 // handleNotFound answers an unmatched route: problem+json under /api/,
-// plain text elsewhere.
+// the error page elsewhere.
 func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
+	err := enforcement.Errorf(enforcement.ENOTFOUND, "There is no page %s.", r.URL.Path)
 	if !strings.HasPrefix(r.URL.Path, "/api/") {
-		http.NotFound(w, r)
+		s.htmlError(w, r, err)
 		return
 	}
-	s.error(w, r, enforcement.Errorf(enforcement.ENOTFOUND, "There is no route %s.", r.URL.Path))
+	s.error(w, r, err)
+}
+
+// handleCrossOrigin answers a state-changing request that another site's
+// page sent (CSRF): 403, as problem+json under /api/, else the error page.
+func (s *Server) handleCrossOrigin(w http.ResponseWriter, r *http.Request) {
+	err := enforcement.Errorf(enforcement.EFORBIDDEN, "Cross-origin request refused: submit the form from this site's own page.")
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		s.error(w, r, err)
+		return
+	}
+	s.htmlError(w, r, err)
 }
 
 // methodNotAllowed returns the 405 handler of router: problem+json with

@@ -48,6 +48,9 @@ type Server struct {
 	Extensions  enforcement.ExtensionService
 	Attachments enforcement.AttachmentService
 	Supervision enforcement.SupervisionService
+	// References lists departments, subdistricts and industries for the
+	// pages' forms and labels. Required.
+	References enforcement.ReferenceService
 	// MaxAttachmentBytes caps an uploaded file (413 beyond). Defaults to
 	// enforcement.DefaultMaxAttachmentBytes (5 MiB).
 	MaxAttachmentBytes int64
@@ -85,12 +88,14 @@ type Server struct {
 	// package owns (/login, /auth/callback, /logout). Defaults to nothing.
 	Mount func(r chi.Router)
 
-	pages map[string]*template.Template
+	pages     map[string]*template.Template
+	catalogue *catalogue
 }
 
 // Handler returns the router of every route of web:
 //
-//	GET  /healthz, GET /readyz, GET / (the HTML page)
+//	GET  /healthz, GET /readyz; the HTML pages (see uiRoutes) and /static/
+//	(CSS, scripts, the vendored htmx and ECharts)
 //	/api/v1: me; operations (+ {id}, submit, cancel, draw); tasks (+ {id},
 //	accept, decline, reassign); inspectors; roster (+ {id}/activate,
 //	{id}/deactivate); recusals; admin/frequency-rules, admin/remits,
@@ -108,6 +113,12 @@ type Server struct {
 // /logout) are not web's: cmd/jointops adds them, and the auth middleware,
 // through Mount.
 //
+// Every request that may change state (any method but GET, HEAD and
+// OPTIONS) must come from this site: http.CrossOriginProtection refuses a
+// browser's cross-site POST with 403 (the CSRF defence of every form;
+// requests without Origin and Sec-Fetch-Site, such as API clients with a
+// bearer token, pass).
+//
 // Handler panics when a required service is nil or an embedded page is
 // missing or does not parse: both are mistakes of the build or the wiring
 // that must stop the start, not a request.
@@ -116,7 +127,9 @@ func (s *Server) Handler() http.Handler {
 		panic(err)
 	}
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, s.commonHeaders, s.recoverer, middleware.GetHead)
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(s.handleCrossOrigin))
+	r.Use(middleware.RequestID, s.commonHeaders, s.recoverer, csrf.Handler, middleware.GetHead)
 	if s.Mount != nil {
 		s.Mount(r)
 	}
@@ -125,7 +138,7 @@ func (s *Server) Handler() http.Handler {
 
 	r.Get("/healthz", s.handleHealthz)
 	r.Get("/readyz", s.handleReadyz)
-	r.Get("/", s.handleIndex)
+	s.uiRoutes(r)
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Use(s.requireActor)
 		// Each resource registers its full paths on this router, not on a
@@ -163,6 +176,7 @@ func (s *Server) init() error {
 		"Roster": s.Roster == nil, "Planning": s.Planning == nil,
 		"Policies": s.Policies == nil, "Calendars": s.Calendars == nil, "Extensions": s.Extensions == nil,
 		"Attachments": s.Attachments == nil, "Supervision": s.Supervision == nil,
+		"References": s.References == nil,
 	} {
 		if missing {
 			return fmt.Errorf("web: Server.%s is nil", name)
@@ -189,6 +203,9 @@ func (s *Server) init() error {
 		return err
 	}
 	s.pages = pages
+	if s.catalogue, err = loadCatalogue(localeFS); err != nil {
+		return err
+	}
 	return nil
 }
 

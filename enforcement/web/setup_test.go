@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -82,7 +83,7 @@ func setup(t *testing.T, options ...func(*web.Server)) *testBundle {
 	}
 	b.srv = &web.Server{
 		Operations: db, Tasks: db, Visits: db, Rectifications: db, Inbox: db, Audit: db, Roster: db, Planning: db,
-		Policies: db, Calendars: db, Extensions: db, Attachments: db, Supervision: db,
+		Policies: db, Calendars: db, Extensions: db, Attachments: db, Supervision: db, References: db,
 		Ready:    func(ctx context.Context) error { return pool.Ping(ctx) },
 		DevClock: clock,
 		AfterClockMove: func(ctx context.Context) error {
@@ -230,3 +231,52 @@ func (b *testBundle) rosterIDs(t *testing.T, dept string, n int) []int64 {
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+// post sends an HTML form as who ("" for nobody), as a browser on this site
+// would (Sec-Fetch-Site: same-origin).
+func (b *testBundle) post(t *testing.T, who, path string, form url.Values) *response {
+	t.Helper()
+	req := httptest.NewRequest("POST", path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	if who != "" {
+		req.Header.Set(actorHeader, who)
+	}
+	rec := httptest.NewRecorder()
+	b.h.ServeHTTP(rec, req)
+	return &response{rec, t}
+}
+
+// page fetches an HTML page as who and checks its status and type.
+func (b *testBundle) page(t *testing.T, who, path string, status int) string {
+	t.Helper()
+	r := b.do(t, who, "GET", path, nil).want(status)
+	if ct := r.Header().Get("Content-Type"); ct != "text/html; charset=utf-8" {
+		t.Fatalf("GET %s: Content-Type = %q, want text/html", path, ct)
+	}
+	return r.Body.String()
+}
+
+// wantIn fails unless body holds every one of wants.
+func wantIn(t *testing.T, body string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(body, w) {
+			t.Errorf("page lacks %q:\n%s", w, body)
+		}
+	}
+}
+
+// httptestForm builds a form POST without the browser's same-origin mark.
+func httptestForm(path string, form url.Values) *http.Request {
+	req := httptest.NewRequest("POST", path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return req
+}
+
+// serve runs req through the handler.
+func (b *testBundle) serve(req *http.Request) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	b.h.ServeHTTP(rec, req)
+	return rec
+}

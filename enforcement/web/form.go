@@ -1,0 +1,95 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/jointops/jointops/enforcement"
+)
+
+// form is a submitted HTML form shown again after a validation error: what
+// the user typed (so that nothing is lost) and a message per field.
+type form struct {
+	Values url.Values
+	// Errors maps a field name to the message shown next to it.
+	Errors map[string]string
+	// Message is shown above the form when an error names no field.
+	Message string
+}
+
+// newForm keeps r's posted values. Call after r.ParseForm or
+// r.ParseMultipartForm.
+func newForm(r *http.Request) *form {
+	return &form{Values: r.PostForm, Errors: map[string]string{}}
+}
+
+// Get returns the value typed into field name.
+func (f *form) Get(name string) string {
+	if f == nil || f.Values == nil {
+		return ""
+	}
+	return f.Values.Get(name)
+}
+
+// Has reports whether value was among those chosen for name (checkboxes,
+// multiple selects).
+func (f *form) Has(name, value string) bool {
+	if f == nil || f.Values == nil {
+		return false
+	}
+	return slices.Contains(f.Values[name], value)
+}
+
+// Error returns the message for field name, or "".
+func (f *form) Error(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Errors[name]
+}
+
+// Failed reports whether the form has any error.
+func (f *form) Failed() bool {
+	return f != nil && (len(f.Errors) > 0 || f.Message != "")
+}
+
+// Require sets the message msg on each named field left blank, and reports
+// whether all were filled.
+func (f *form) Require(msg string, names ...string) bool {
+	ok := true
+	for _, n := range names {
+		if strings.TrimSpace(f.Get(n)) == "" {
+			f.Errors[n] = msg
+			ok = false
+		}
+	}
+	return ok
+}
+
+// Fail records a domain error: its field messages next to the fields
+// (aliases maps an API field name to the form's field name when they
+// differ), or its message above the form. It returns false for an error
+// that is not the user's to fix (internal, forbidden, not found): the
+// caller shows the error page instead.
+func (f *form) Fail(err error, aliases map[string]string) bool {
+	var e *enforcement.Error
+	if !errors.As(err, &e) || (e.Code != enforcement.EINVALID && e.Code != enforcement.ECONFLICT) {
+		return false
+	}
+	if f.Errors == nil {
+		f.Errors = map[string]string{}
+	}
+	for name, msg := range e.Fields {
+		if a, ok := aliases[name]; ok {
+			name = a
+		}
+		f.Errors[name] = msg
+	}
+	if len(e.Fields) == 0 {
+		f.Message = e.Message
+	}
+	return true
+}
