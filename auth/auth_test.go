@@ -495,7 +495,7 @@ func TestLogout(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != auth.SignedOutPath {
 		t.Errorf("logout: %s to %q", resp.Status, resp.Header.Get("Location"))
 	}
 	if a := b.whoami(t, browser, "/whoami", "").Actor; a != nil {

@@ -108,10 +108,12 @@ func (a *Authenticator) callback(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, l.Next, http.StatusFound)
 }
 
-// logout clears the session cookie.
+// logout clears the session cookie and shows /signed-out, a page that
+// needs no sign-in: going to "/" would sign the person straight back in
+// while their session at the provider lasts.
 func (a *Authenticator) logout(w http.ResponseWriter, r *http.Request) {
 	a.cookies.clear(w, a.cookies.sessionName)
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	http.Redirect(w, r, SignedOutPath, http.StatusSeeOther)
 }
 
 // actorFromToken maps a verified token's claims to an actor.
@@ -139,6 +141,10 @@ var errorPage = template.Must(template.New("error").Parse(`<!doctype html>
 <p><a href="/login">重新登录 · Sign in again</a></p>
 </body></html>
 `))
+
+// SignedOutPath is where the browser goes after signing out; the web
+// package serves the page.
+const SignedOutPath = "/signed-out"
 
 // localPath returns next when it is a path on this site, else "/". It
 // refuses absolute URLs, scheme-relative "//host" and "/\host" (which

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/jointops/jointops/enforcement"
 )
 
 // chromiumPath is Debian's Chromium (package chromium), which .ci/run and
@@ -166,9 +169,11 @@ func (s *browserSession) shot(name string) {
 func TestBrowserInboxAndLanguage(t *testing.T) {
 	t.Parallel()
 	b := setupE2E(t)
+	op := b.demoOperation("春季安全生产联合执法")
 	chromium := newChromium(t)
 	lead := b.signIn(chromium, "emb-lead", "/?from=mail")
-	lead.wantText("main", "我的待办", "待接收任务")
+	// Monday 2 March; the tasks are due on Wednesday 4 March.
+	lead.wantText("main", "我的待办", "待接收任务", "2 个工作日后到期", "春季安全生产联合执法", op.Title)
 	lead.wantText("header", "待办", "整改台账")
 	lead.shot("inbox-zh")
 
@@ -176,7 +181,7 @@ func TestBrowserInboxAndLanguage(t *testing.T) {
 	if got := lead.path(); got != "/?from=mail" {
 		t.Errorf("after the switch the browser is on %s, want the page it was on", got)
 	}
-	lead.wantText("main", "My inbox", "Tasks to accept")
+	lead.wantText("main", "My inbox", "Tasks to accept", "due in 2 working days")
 	lead.wantText("header", "Inbox", "Rectification ledger", "Sign out")
 	lead.open("/")
 	lead.wantText("main", "My inbox")
@@ -185,4 +190,32 @@ func TestBrowserInboxAndLanguage(t *testing.T) {
 	lead.do(chromedp.EmulateViewport(390, 844))
 	lead.open("/")
 	lead.shot("inbox-phone")
+
+	// Signing out ends on a page of its own, not back at the provider.
+	lead.do(chromedp.Click(`form[action="/logout"] button`), chromedp.WaitVisible(`a[href="/login"]`))
+	if got := lead.path(); got != "/signed-out" {
+		t.Errorf("after signing out the browser is on %s", got)
+	}
+	lead.wantText("main", "You have signed out")
+	lead.open("/signed-out")
+	lead.do(chromedp.Navigate(b.app.Config.PublicURL+"/"), chromedp.WaitVisible(`button[value="emb-lead"]`))
+}
+
+// demoOperation plans, over the API, an operation of EMB with MSA and FIRE
+// on the grade-1 enterprises of the demo data for 9–20 March 2026, and
+// waits for the plan job.
+func (b *e2eBundle) demoOperation(title string) *enforcement.Operation {
+	b.t.Helper()
+	var op enforcement.Operation
+	b.must(201, "coordinator", "POST", "/api/v1/operations", map[string]any{
+		"title": title, "lead_department": "EMB", "departments": []string{"MSA", "FIRE"},
+		"window_start": "2026-03-09", "window_end": "2026-03-20",
+		"criteria": map[string]any{"risk_grades": []int{1}, "sampling_ratio": map[string]float64{"1": 0.5}},
+	}, &op)
+	b.must(202, "coordinator", "POST", fmt.Sprintf("/api/v1/operations/%d/submit", op.ID), nil, nil)
+	b.eventually("the plan job", func() bool {
+		b.must(200, "coordinator", "GET", fmt.Sprintf("/api/v1/operations/%d", op.ID), nil, &op)
+		return op.Status == enforcement.OperationPlanned
+	})
+	return &op
 }

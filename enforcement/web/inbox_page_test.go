@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/jointops/jointops/enforcement/web"
 )
 
 func TestPagesSendAVisitorToSignIn(t *testing.T) {
@@ -103,4 +105,37 @@ func TestStaticFiles(t *testing.T) {
 			t.Errorf("%s: %d bytes, Cache-Control %q", p, r.Body.Len(), r.Header().Get("Cache-Control"))
 		}
 	}
+}
+
+func TestDevClockForm(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.plannedOperation(t)
+	wantIn(t, b.page(t, "emb-lead", "/", http.StatusOK), "演示时钟：今天是 2026年3月2日（周一）", `action="/dev/clock"`)
+	r := b.post(t, "emb-lead", "/dev/clock", url.Values{"advance": {"3d"}, "back": {"/?x=1"}}).want(http.StatusSeeOther)
+	if loc := r.Header().Get("Location"); loc != "/?x=1" {
+		t.Errorf("Location = %q", loc)
+	}
+	if b.sweeps != 1 {
+		t.Errorf("sweeps = %d, want 1 after the move", b.sweeps)
+	}
+	req := httptestForm("/", nil)
+	req.Method = "GET"
+	req.Header.Set(actorHeader, "emb-lead")
+	for _, c := range r.Result().Cookies() {
+		req.AddCookie(c)
+	}
+	body := b.serve(req).Body.String()
+	wantIn(t, body, "2026年3月5日（周四）", "演示时钟已前进", "已逾期 1 个工作日")
+	b.post(t, "emb-lead", "/dev/clock", url.Values{"advance": {"soon"}}).want(http.StatusUnprocessableEntity)
+}
+
+func TestDevClockFormIsOnlyInDevMode(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(s *web.Server) { s.DevClock = nil })
+	body := b.page(t, "emb-lead", "/", http.StatusOK)
+	if strings.Contains(body, "/dev/clock") {
+		t.Error("production page offers the demo clock")
+	}
+	b.post(t, "emb-lead", "/dev/clock", url.Values{"advance": {"3d"}}).want(http.StatusNotFound)
 }

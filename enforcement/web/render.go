@@ -157,10 +157,15 @@ func setPageHeaders(w http.ResponseWriter) {
 	w.Header().Set("Referrer-Policy", "same-origin")
 }
 
-// localizerFor returns the localizer of the signed-in actor's language,
-// or of the Accept-Language header for a visitor.
+// localizerFor returns the localizer of the signed-in actor's language;
+// for a visitor, of the lang cookie that the language switch leaves (so
+// the signed-out page stays in the person's language), else of the
+// Accept-Language header.
 func (s *Server) localizerFor(r *http.Request) *localizer {
 	lang := trimLang(r.Header.Get("Accept-Language"))
+	if c, err := r.Cookie(langCookie); err == nil {
+		lang = trimLang(c.Value)
+	}
 	if a := enforcement.ActorFromContext(r.Context()); a != nil {
 		lang = trimLang(a.Language)
 	}

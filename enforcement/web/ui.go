@@ -26,12 +26,16 @@ var staticFS embed.FS
 func (s *Server) uiRoutes(r chi.Router) {
 	static, _ := fs.Sub(staticFS, "static")
 	r.Handle("/static/*", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
+	r.Get("/signed-out", s.handleSignedOut)
 	r.Group(func(r chi.Router) {
 		r.Use(s.requirePageActor)
 		r.Get("/", s.handleInbox)
 		r.Post("/notifications/{id}/read", s.handleInboxRead)
 		r.Post("/notifications/read-all", s.handleInboxReadAll)
 		r.Post("/language", s.handleLanguage)
+		if s.DevClock != nil {
+			r.Post("/dev/clock", s.handleDevClockForm)
+		}
 		s.uiTaskRoutes(r)
 		s.uiVisitRoutes(r)
 		s.uiOperationRoutes(r)
@@ -81,8 +85,13 @@ func (s *Server) handleLanguage(w http.ResponseWriter, r *http.Request) {
 		s.htmlError(w, r, err)
 		return
 	}
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 400 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, localPath(r.PostFormValue("back")), http.StatusSeeOther)
 }
+
+// langCookie remembers the language chosen on this browser for the pages a
+// visitor sees (signed out); a signed-in person's stored choice wins.
+const langCookie = "lang"
 
 // flashPattern is what a flash cookie may hold: a message id.
 var flashPattern = regexp.MustCompile(`^[a-z0-9_.]{1,64}$`)
@@ -112,4 +121,10 @@ func localPath(p string) string {
 		return "/"
 	}
 	return p
+}
+
+// handleSignedOut answers GET /signed-out, where signing out ends: a page
+// that needs no sign-in, with a link to sign in again.
+func (s *Server) handleSignedOut(w http.ResponseWriter, r *http.Request) {
+	s.renderPage(w, r, page{Name: "signed_out.html", Title: "signed_out.title"})
 }
