@@ -30,17 +30,21 @@ func SniffAttachmentType(data []byte) (string, bool) {
 	return ct, false
 }
 
-// Attachment is a file of the enterprise's evidence of rectification (a
-// photo, a scanned invoice), stored in PostgreSQL with its order. Data is
+// Attachment is a stored file: either evidence of rectification on an
+// order (a photo, a scanned invoice) or a photo of a hazard taken on the
+// visit. Exactly one of RectificationOrderID and HazardID is set. Data is
 // only read by AttachmentService.FindAttachment.
 type Attachment struct {
-	ID                   int64     `json:"id"`
-	RectificationOrderID int64     `json:"rectification_order_id"`
-	Filename             string    `json:"filename"`
-	ContentType          string    `json:"content_type"`
-	SizeBytes            int64     `json:"size_bytes"`
-	UploadedBy           int64     `json:"uploaded_by"`
-	CreatedAt            time.Time `json:"created_at"`
+	ID int64 `json:"id"`
+	// RectificationOrderID is the order of a file of evidence.
+	RectificationOrderID int64 `json:"rectification_order_id,omitempty"`
+	// HazardID is the hazard of a photo taken on the visit.
+	HazardID    int64     `json:"hazard_id,omitempty"`
+	Filename    string    `json:"filename"`
+	ContentType string    `json:"content_type"`
+	SizeBytes   int64     `json:"size_bytes"`
+	UploadedBy  int64     `json:"uploaded_by"`
+	CreatedAt   time.Time `json:"created_at"`
 }
 
 // AttachmentCreate is an uploaded file.
@@ -93,14 +97,23 @@ func cleanFilename(name string) string {
 	return name
 }
 
-// AttachmentService stores the files of the evidence of rectification.
+// AttachmentService stores the files of the evidence of rectification and
+// the photos of hazards.
 type AttachmentService interface {
 	// AddAttachment stores a file on an order of the actor's department
 	// (inspectors and leads; EFORBIDDEN otherwise), while the order is
 	// not closed (ECONFLICT). ENOTFOUND for another department's order;
 	// EINVALID per AttachmentCreate.Validate with the store's size limit.
 	AddAttachment(ctx context.Context, orderID int64, c *AttachmentCreate) (*Attachment, error)
+	// AddHazardAttachment stores a photo (or scan) of a hazard recorded
+	// by the actor's department (inspectors and leads; EFORBIDDEN for
+	// another department on the same visit), while the department's task
+	// on the visit is accepted or in progress (ECONFLICT). ENOTFOUND when
+	// the actor does not see the hazard's visit; EINVALID per
+	// AttachmentCreate.Validate with the store's size limit.
+	AddHazardAttachment(ctx context.Context, hazardID int64, c *AttachmentCreate) (*Attachment, error)
 	// FindAttachment returns a file and its bytes. Whoever sees the order
-	// sees its files; ENOTFOUND otherwise.
+	// sees its files, and whoever sees a visit sees its hazards' photos;
+	// ENOTFOUND otherwise.
 	FindAttachment(ctx context.Context, id int64) (*Attachment, []byte, error)
 }

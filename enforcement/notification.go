@@ -41,6 +41,16 @@ type AuditEvent struct {
 type AuditFilter struct {
 	SubjectKind *SubjectKind
 	SubjectID   *int64
+	// Actor matches the actor's name anywhere in it, ignoring case.
+	// Defaults to "" (anyone).
+	Actor string
+	// Action is an action such as "task.accepted", or a prefix ending in
+	// "." ("task.") for every action on a kind of subject. Defaults to ""
+	// (any action).
+	Action string
+	// From and To bound the day of the event in the district's time zone,
+	// both days included. A zero Date leaves that side open.
+	From, To Date
 	// BeforeID pages back through the trail: only events with a smaller id.
 	// Zero starts at the newest.
 	BeforeID int64

@@ -123,22 +123,28 @@ func (r DueRule) Resolve(cal Calendar, issuedOn Date) (Date, string, error) {
 // RectificationOrder is the order to fix one or more hazards by a due date
 // (整改通知 / 责令限期整改).
 type RectificationOrder struct {
-	ID           int64       `json:"id"`
-	EnterpriseID int64       `json:"enterprise_id"`
-	Enterprise   string      `json:"enterprise_name"`
-	VisitID      int64       `json:"visit_id,omitempty"`
-	Department   string      `json:"department"`
-	Severity     Severity    `json:"severity"`
-	Status       OrderStatus `json:"status"`
-	HazardIDs    []int64     `json:"hazard_ids"`
-	IssuedBy     int64       `json:"issued_by"`
-	IssuedAt     time.Time   `json:"issued_at"`
+	ID           int64  `json:"id"`
+	EnterpriseID int64  `json:"enterprise_id"`
+	Enterprise   string `json:"enterprise_name"`
+	// Subdistrict and Industry are the enterprise's subdistrict (街道)
+	// and GB/T 4754 industry codes, for the ledger's columns and filters.
+	Subdistrict string      `json:"subdistrict,omitempty"`
+	Industry    string      `json:"industry,omitempty"`
+	VisitID     int64       `json:"visit_id,omitempty"`
+	Department  string      `json:"department"`
+	Severity    Severity    `json:"severity"`
+	Status      OrderStatus `json:"status"`
+	HazardIDs   []int64     `json:"hazard_ids"`
+	IssuedBy    int64       `json:"issued_by"`
+	IssuedAt    time.Time   `json:"issued_at"`
 	// DueOn is the due date in TimeZone; DueAt is its end (the deadline).
 	DueOn    Date      `json:"due_on"`
 	DueRule  string    `json:"due_rule"`
 	DueAt    time.Time `json:"due_at"`
 	TimeZone string    `json:"time_zone"`
 	Evidence string    `json:"evidence,omitempty"`
+	// EvidenceAt is when the latest evidence was recorded.
+	EvidenceAt *time.Time `json:"evidence_at,omitempty"`
 	// VerificationDueAt is set when evidence arrives: VerificationDueDays
 	// calendar days later.
 	VerificationDueAt *time.Time `json:"verification_due_at,omitempty"`
@@ -184,6 +190,11 @@ type OrderFilter struct {
 	Department *string
 	Status     *OrderStatus
 	Listed     *bool
-	Limit      int
-	Offset     int
+	// Severity, Subdistrict and Industry select by the order's severity
+	// and by its enterprise's subdistrict and industry codes.
+	Severity    *Severity
+	Subdistrict *string
+	Industry    *string
+	Limit       int
+	Offset      int
 }

@@ -55,8 +55,11 @@ type Task struct {
 	// ScheduledOn is the working day of the visit.
 	ScheduledOn Date `json:"scheduled_on"`
 	// Enterprise and OtherDepartments describe the visit the task is part of.
-	EnterpriseID     int64     `json:"enterprise_id"`
-	EnterpriseName   string    `json:"enterprise_name"`
+	EnterpriseID   int64  `json:"enterprise_id"`
+	EnterpriseName string `json:"enterprise_name"`
+	// EnterpriseFacts are what a lead reads before accepting: who the
+	// enterprise is, where, in what trade and at what risk.
+	EnterpriseFacts
 	OtherDepartments []string  `json:"other_departments"`
 	OperationTitle   string    `json:"operation_title"`
 	CreatedAt        time.Time `json:"created_at"`
@@ -81,11 +84,50 @@ func (s TaskStatus) CanAccept() bool { return s == TaskPending }
 // Visit is one joint visit to one enterprise on one working day
 // ("进一次门、查多项事"), with the tasks of every department on it.
 type Visit struct {
-	ID             int64     `json:"id"`
-	OperationID    int64     `json:"operation_id"`
-	EnterpriseID   int64     `json:"enterprise_id"`
-	EnterpriseName string    `json:"enterprise_name"`
-	ScheduledOn    Date      `json:"scheduled_on"`
-	Tasks          []*Task   `json:"tasks"`
-	Hazards        []*Hazard `json:"hazards"`
+	ID             int64  `json:"id"`
+	OperationID    int64  `json:"operation_id"`
+	EnterpriseID   int64  `json:"enterprise_id"`
+	EnterpriseName string `json:"enterprise_name"`
+	// EnterpriseFacts describe the visited enterprise; their JSON fields
+	// sit at the top level, as on Task.
+	EnterpriseFacts
+	ScheduledOn Date      `json:"scheduled_on"`
+	Tasks       []*Task   `json:"tasks"`
+	Hazards     []*Hazard `json:"hazards"`
+	// HazardAttachments are the files (photos) of the visit's hazards,
+	// without their bytes, in upload order; AttachmentsOf picks one
+	// hazard's.
+	HazardAttachments []Attachment `json:"hazard_attachments"`
+}
+
+// EnterpriseFacts describe the enterprise of a task or visit, as its
+// pages show them next to the name.
+type EnterpriseFacts struct {
+	// EnterpriseCreditCode is the unified social credit code
+	// (统一社会信用代码, GB 32100-2015); empty for an enterprise of another
+	// registry (the OSHA replay).
+	EnterpriseCreditCode string `json:"enterprise_credit_code,omitempty"`
+	// EnterpriseAddress is the enterprise's registered address.
+	EnterpriseAddress string `json:"enterprise_address,omitempty"`
+	// IndustryCode and IndustryName are the enterprise's GB/T 4754-2017
+	// industry class, e.g. 3311 金属结构制造.
+	IndustryCode string `json:"industry_code,omitempty"`
+	IndustryName string `json:"industry_name,omitempty"`
+	// SubdistrictCode and SubdistrictName are the subdistrict (街道) the
+	// enterprise is in, e.g. 440303001 桂园街道.
+	SubdistrictCode string `json:"subdistrict_code,omitempty"`
+	SubdistrictName string `json:"subdistrict_name,omitempty"`
+	// RiskGrade is the enterprise's risk grade (风险等级), 1 high to 3 low.
+	RiskGrade RiskGrade `json:"risk_grade"`
+}
+
+// AttachmentsOf returns the files of hazard id, in upload order.
+func (v *Visit) AttachmentsOf(id int64) []Attachment {
+	var out []Attachment
+	for _, a := range v.HazardAttachments {
+		if a.HazardID == id {
+			out = append(out, a)
+		}
+	}
+	return out
 }

@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -64,11 +66,25 @@ func (db *DB) FindAuditEvents(ctx context.Context, f enforcement.AuditFilter) ([
 		k := string(*f.SubjectKind)
 		kind = &k
 	}
+	// The days are the district's: From's midnight to the midnight after To.
+	var from, to *time.Time
+	if !f.From.IsZero() {
+		t := f.From.In(db.Location)
+		from = &t
+	}
+	if !f.To.IsZero() {
+		t := f.To.AddDays(1).In(db.Location)
+		to = &t
+	}
+	action, exact := f.Action, !strings.HasSuffix(f.Action, ".")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT id, at, actor_id, actor_name, coalesce(department_code, ''), action, subject_kind, subject_id, details
 		FROM audit_events
 		WHERE ($1::text IS NULL OR subject_kind = $1) AND ($2::bigint IS NULL OR subject_id = $2) AND ($4 = 0 OR id < $4)
-		ORDER BY id DESC LIMIT $3`, kind, f.SubjectID, limit, f.BeforeID)
+		  AND ($5 = '' OR strpos(lower(actor_name), lower($5)) > 0)
+		  AND ($6 = '' OR CASE WHEN $7 THEN action = $6 ELSE starts_with(action, $6) END)
+		  AND ($8::timestamptz IS NULL OR at >= $8) AND ($9::timestamptz IS NULL OR at < $9)
+		ORDER BY id DESC LIMIT $3`, kind, f.SubjectID, limit, f.BeforeID, strings.TrimSpace(f.Actor), action, exact, from, to)
 	if err != nil {
 		return nil, err
 	}

@@ -182,10 +182,15 @@ func findOrders(ctx context.Context, q querier, scope string, f enforcement.Orde
 		s := string(*f.Status)
 		status = &s
 	}
+	var severity *string
+	if f.Severity != nil {
+		s := string(*f.Severity)
+		severity = &s
+	}
 	rows, err := q.Query(ctx, `
-		SELECT o.id, o.enterprise_id, e.name, coalesce(o.visit_id, 0), coalesce(o.department_code, ''), o.severity, o.status,
+		SELECT o.id, o.enterprise_id, e.name, coalesce(e.subdistrict_code, ''), coalesce(e.industry_code, ''), coalesce(o.visit_id, 0), coalesce(o.department_code, ''), o.severity, o.status,
 		       coalesce((SELECT array_agg(hazard_id ORDER BY hazard_id) FROM rectification_order_hazards WHERE rectification_order_id = o.id), '{}'),
-		       coalesce(o.issued_by, 0), o.issued_at, o.due_on, o.due_rule, o.due_at, o.time_zone, o.evidence,
+		       coalesce(o.issued_by, 0), o.issued_at, o.due_on, o.due_rule, o.due_at, o.time_zone, o.evidence, o.evidence_at,
 		       o.verification_due_at, o.closed_at, o.listed, o.listed_signed_off_by, o.listed_signed_off_at,
 		       coalesce(o.escalation_policy_id, 0)
 		FROM rectification_orders o JOIN enterprises e ON e.id = o.enterprise_id
@@ -194,16 +199,19 @@ func findOrders(ctx context.Context, q querier, scope string, f enforcement.Orde
 		  AND ($3::text IS NULL OR o.department_code = $3)
 		  AND ($4::text IS NULL OR o.status = $4)
 		  AND ($5::boolean IS NULL OR o.listed = $5)
+		  AND ($8::text IS NULL OR o.severity = $8)
+		  AND ($9::text IS NULL OR e.subdistrict_code = $9)
+		  AND ($10::text IS NULL OR e.industry_code = $10)
 		ORDER BY o.id DESC LIMIT $6 OFFSET $7`,
-		scope, f.ID, f.Department, status, f.Listed, limit, max(f.Offset, 0))
+		scope, f.ID, f.Department, status, f.Listed, limit, max(f.Offset, 0), severity, f.Subdistrict, f.Industry)
 	if err != nil {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*enforcement.RectificationOrder, error) {
 		var o enforcement.RectificationOrder
 		var dueOn pgDate
-		err := r.Scan(&o.ID, &o.EnterpriseID, &o.Enterprise, &o.VisitID, &o.Department, &o.Severity, &o.Status,
-			&o.HazardIDs, &o.IssuedBy, &o.IssuedAt, &dueOn, &o.DueRule, &o.DueAt, &o.TimeZone, &o.Evidence,
+		err := r.Scan(&o.ID, &o.EnterpriseID, &o.Enterprise, &o.Subdistrict, &o.Industry, &o.VisitID, &o.Department, &o.Severity, &o.Status,
+			&o.HazardIDs, &o.IssuedBy, &o.IssuedAt, &dueOn, &o.DueRule, &o.DueAt, &o.TimeZone, &o.Evidence, &o.EvidenceAt,
 			&o.VerificationDueAt, &o.ClosedAt, &o.Listed, &o.ListedSignedOffBy, &o.ListedSignedOffAt, &o.EscalationPolicyID)
 		o.DueOn = dueOn.Date()
 		return &o, err

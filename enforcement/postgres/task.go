@@ -60,11 +60,13 @@ func findTasks(ctx context.Context, q querier, scope string, f enforcement.TaskF
 		       coalesce((SELECT array_agg(i.id ORDER BY i.id) FROM task_inspectors ti JOIN inspectors i ON i.id = ti.inspector_id WHERE ti.task_id = t.id), '{}'),
 		       coalesce((SELECT array_agg(i.name ORDER BY i.id) FROM task_inspectors ti JOIN inspectors i ON i.id = ti.inspector_id WHERE ti.task_id = t.id), '{}'),
 		       coalesce((SELECT array_agg(i.id ORDER BY i.id) FROM inspectors i WHERE i.id = ANY(t.drawn_inspector_ids)), '{}'),
-		       coalesce((SELECT array_agg(i.name ORDER BY i.id) FROM inspectors i WHERE i.id = ANY(t.drawn_inspector_ids)), '{}')
+		       coalesce((SELECT array_agg(i.name ORDER BY i.id) FROM inspectors i WHERE i.id = ANY(t.drawn_inspector_ids)), '{}'),
+		       `+enterpriseFactsColumns+`
 		FROM tasks t
 		JOIN visits v ON v.id = t.visit_id
 		JOIN enterprises e ON e.id = v.enterprise_id
 		JOIN operations o ON o.id = t.operation_id
+		`+enterpriseFactsJoins+`
 		WHERE ($1 = '' OR t.department_code = $1)
 		  AND ($2::bigint IS NULL OR t.id = $2)
 		  AND ($3::bigint IS NULL OR t.operation_id = $3)
@@ -82,9 +84,10 @@ func findTasks(ctx context.Context, q querier, scope string, f enforcement.TaskF
 		var dueOn, scheduled pgDate
 		var ids, drawnIDs []int64
 		var names, drawnNames []string
-		err := r.Scan(&t.ID, &t.VisitID, &t.OperationID, &t.Department, &t.Status, &dueOn, &t.AcceptanceDueAt,
+		dest := append([]any{&t.ID, &t.VisitID, &t.OperationID, &t.Department, &t.Status, &dueOn, &t.AcceptanceDueAt,
 			&t.DeclineReason, &scheduled, &t.EnterpriseID, &t.EnterpriseName, &t.OperationTitle, &t.CreatedAt, &t.UpdatedAt,
-			&t.OtherDepartments, &ids, &names, &drawnIDs, &drawnNames)
+			&t.OtherDepartments, &ids, &names, &drawnIDs, &drawnNames}, enterpriseFactsDest(&t.EnterpriseFacts)...)
+		err := r.Scan(dest...)
 		if err != nil {
 			return nil, err
 		}
