@@ -66,7 +66,7 @@ func (app *App) start(ctx context.Context, httpClient *http.Client, dev *devOpti
 	srv := &web.Server{
 		Operations: app.DB, Tasks: app.DB, Visits: app.DB, Rectifications: app.DB, Inbox: app.DB, Audit: app.DB,
 		Roster: app.DB, Planning: app.DB, Deliveries: app.DB,
-		Policies: app.DB, Calendars: app.DB, Extensions: app.DB, Attachments: app.DB, Supervision: app.DB, References: app.DB,
+		Policies: app.DB, Calendars: app.DB, Extensions: app.DB, Attachments: app.DB, Supervision: app.DB, References: app.DB, Statistics: app.DB, Progress: app.DB,
 		Ready:    app.ready,
 		Location: app.Config.District,
 		Calendar: app.DB.Calendar,

@@ -1,6 +1,209 @@
 package web
 
-import "github.com/go-chi/chi/v5"
+import (
+	"net/http"
+	"strconv"
+	"strings"
 
-// uiAdminRoutes registers the admin pages.
-func (s *Server) uiAdminRoutes(r chi.Router) {}
+	"github.com/go-chi/chi/v5"
+
+	"github.com/jointops/jointops/enforcement"
+)
+
+// uiAdminRoutes registers the admin pages: one page of sections, each with
+// its own form (departments, remits, escalation policies, calendar).
+func (s *Server) uiAdminRoutes(r chi.Router) {
+	r.Get("/admin", s.handleAdmin)
+	r.Post("/admin/departments/{code}", s.handleAdminDepartment)
+	r.Post("/admin/remits", s.handleAdminRemits)
+	r.Post("/admin/escalation-policies/{severity}", s.handleAdminPolicy)
+	r.Post("/admin/calendar", s.handleAdminCalendarSet)
+	r.Post("/admin/calendar/{date}/delete", s.handleAdminCalendarDelete)
+}
+
+// adminPage is the data of admin.html.
+type adminPage struct {
+	Departments []adminDepartment
+	Industries  []enforcement.Industry
+	// Remit holds "DEPT/INDUSTRY" for each pair the matrix shows checked.
+	Remit map[string]bool
+	// Policies are the escalation policies in force, general then major,
+	// as their forms show them.
+	Policies []*adminPolicyView
+	// Calendar is the calendar of Year: holidays, adjusted working days
+	// and admin overrides.
+	Calendar *enforcement.CalendarYear
+	Year     int
+	// Roles is how sign-in maps OIDC groups to roles (read-only).
+	Roles []adminRoleMapping
+	// Section names the form that failed ("department:EMB", "remits",
+	// "policy:general", "calendar"): that form shows the values typed.
+	Section string
+}
+
+// adminDepartment is a department row with the value its form shows.
+type adminDepartment struct {
+	*enforcement.DepartmentSettings
+	// Visits is the visits per team per day as the form shows it: the
+	// stored value, or what was typed when it failed; Error its message.
+	Visits, Error string
+	// CapacityPerDay is the visits the department can make in a working
+	// day: a team per two active inspectors, times the visits per team.
+	CapacityPerDay int
+}
+
+// adminRoleMapping is one kind of entry of the OIDC groups claim.
+type adminRoleMapping struct {
+	// Group is the entry's pattern, e.g. "dept:<CODE>:dept_lead".
+	Group string
+	Role  enforcement.Role
+	// Departmental is true for roles held in one department.
+	Departmental bool
+}
+
+// adminRoleMappings mirrors auth.ActorFromClaims: the entries of the "groups"
+// claim (its name is configurable) that sign-in turns into roles. jointops
+// stores no per-user override, so the page shows it read-only.
+var adminRoleMappings = []adminRoleMapping{
+	{"dept:<CODE>:dept_lead", enforcement.RoleDeptLead, true},
+	{"dept:<CODE>:lead", enforcement.RoleDeptLead, true},
+	{"dept:<CODE>:inspector", enforcement.RoleInspector, true},
+	{"role:coordinator", enforcement.RoleCoordinator, false},
+	{"role:auditor", enforcement.RoleAuditor, false},
+	{"role:admin", enforcement.RoleAdmin, false},
+	{"role:leadership", enforcement.RoleLeadership, false},
+}
+
+// handleAdmin answers GET /admin?year=: the admin page, admins only (403).
+// year is the calendar year shown; it defaults to the district's current
+// year.
+func (s *Server) handleAdmin(w http.ResponseWriter, r *http.Request) {
+	year, err := strconv.Atoi(r.URL.Query().Get("year"))
+	if err != nil || enforcement.ValidCalendarYear("year", year) != nil {
+		year = s.now().In(s.Location).Year()
+	}
+	s.renderAdmin(w, r, year, "", nil)
+}
+
+// renderAdmin shows the admin page of calendar year year; when f is set,
+// the form of section failed and shows f's values and messages (422).
+func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, year int, section string, f *form) {
+	ctx := r.Context()
+	if _, err := enforcement.RequireRole(ctx, enforcement.RoleAdmin); err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	p := adminPage{Year: year, Roles: adminRoleMappings, Section: section, Remit: map[string]bool{}}
+	depts, err := s.Statistics.FindDepartmentSettings(ctx)
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	for _, d := range depts {
+		row := adminDepartment{DepartmentSettings: d, Visits: strconv.Itoa(d.VisitsPerTeamPerDay),
+			CapacityPerDay: d.ActiveInspectors / 2 * d.VisitsPerTeamPerDay}
+		if section == "department:"+d.Code {
+			row.Visits, row.Error = f.Get("visits_per_team_per_day"), f.Error("visits_per_team_per_day")
+		}
+		p.Departments = append(p.Departments, row)
+		for _, ind := range d.Industries {
+			p.Remit[d.Code+"/"+ind] = true
+		}
+	}
+	if section == "remits" {
+		p.Remit = map[string]bool{}
+		for _, v := range f.Values["remit"] {
+			p.Remit[v] = true
+		}
+	}
+	if p.Industries, err = s.References.FindIndustries(ctx); err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	policies, err := s.Policies.FindEscalationPolicies(ctx, false)
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	for _, sp := range policies {
+		v := adminPolicyOf(&sp.EscalationPolicy)
+		if section == "policy:"+string(sp.Severity) {
+			v = adminPolicyFromForm(sp.Severity, f)
+		}
+		p.Policies = append(p.Policies, v)
+	}
+	if p.Calendar, err = s.Calendars.FindCalendarYear(ctx, year); err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	pg := page{Name: "admin.html", Title: "admin.title", Nav: "admin", Data: p}
+	if f != nil {
+		pg.Form, pg.Status = f, http.StatusUnprocessableEntity
+	}
+	s.renderPage(w, r, pg)
+}
+
+// handleAdminDepartment answers POST /admin/departments/{code} with the
+// field visits_per_team_per_day (1 to enforcement.MaxVisitsPerTeamPerDay
+// visits a working day).
+func (s *Server) handleAdminDepartment(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	f := newForm(r)
+	code := strings.ToUpper(chi.URLParam(r, "code"))
+	year := s.now().In(s.Location).Year()
+	n, err := strconv.Atoi(strings.TrimSpace(f.Get("visits_per_team_per_day")))
+	if err != nil || enforcement.ValidateVisitsPerTeamPerDay(n) != nil {
+		f.Errors["visits_per_team_per_day"] = s.localizerFor(r).T("admin.departments.error_visits", "Max", enforcement.MaxVisitsPerTeamPerDay)
+		s.renderAdmin(w, r, year, "department:"+code, f)
+		return
+	}
+	if err := s.Roster.SetVisitsPerTeamPerDay(r.Context(), code, n); err != nil {
+		if f.Fail(err, nil) {
+			s.renderAdmin(w, r, year, "department:"+code, f)
+			return
+		}
+		s.htmlError(w, r, err)
+		return
+	}
+	redirectFlash(w, r, "/admin#departments", "admin.departments.saved")
+}
+
+// handleAdminRemits answers POST /admin/remits with the checked cells of
+// the matrix as fields remit=DEPT/INDUSTRY: it sets each pair that changed
+// (one audit event each) and leaves the rest alone.
+func (s *Server) handleAdminRemits(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	_ = r.ParseForm()
+	f := newForm(r)
+	depts, err := s.Statistics.FindDepartmentSettings(ctx)
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	industries, err := s.References.FindIndustries(ctx)
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	for _, d := range depts {
+		covered := map[string]bool{}
+		for _, ind := range d.Industries {
+			covered[ind] = true
+		}
+		for _, ind := range industries {
+			want := f.Has("remit", d.Code+"/"+ind.Code)
+			if want == covered[ind.Code] {
+				continue
+			}
+			if err := s.Roster.SetRemit(ctx, d.Code, ind.Code, want); err != nil {
+				if f.Fail(err, nil) {
+					s.renderAdmin(w, r, s.now().In(s.Location).Year(), "remits", f)
+					return
+				}
+				s.htmlError(w, r, err)
+				return
+			}
+		}
+	}
+	redirectFlash(w, r, "/admin#remits", "admin.remits.saved")
+}

@@ -18,7 +18,8 @@ import (
 // itself: boundaries, part headers, a short text field or two.
 const multipartOverheadBytes = 64 << 10
 
-// attachmentRoutes registers the files of the evidence of rectification.
+// attachmentRoutes registers the files of the evidence of rectification,
+// and the download of any file (hazard photos included).
 func (s *Server) attachmentRoutes(r chi.Router) {
 	r.Post("/rectification-orders/{id}/attachments", s.handleAttachmentCreate)
 	r.Get("/attachments/{id}", s.handleAttachmentGet)
@@ -101,8 +102,10 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (string, []b
 }
 
 // handleAttachmentGet answers GET /api/v1/attachments/{id} with the file,
-// as a download of its sniffed type (ranges and If-Modified-Since work);
-// 404 for a file of an order the actor does not see.
+// as a download of its sniffed type (ranges and If-Modified-Since work):
+// a file of an order or a photo of a hazard, which the visit page shows as
+// a thumbnail. 404 for a file of an order the actor does not see, or of a
+// hazard on a visit the actor's department is not on.
 func (s *Server) handleAttachmentGet(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {

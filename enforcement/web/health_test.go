@@ -39,6 +39,6 @@ func TestHandlerPanicsWithoutAService(t *testing.T) {
 	}()
 	db := &postgres.DB{} // never called: Handler checks its fields first
 	s := &web.Server{Operations: db, Tasks: db, Visits: db, Rectifications: db, Inbox: db, Roster: db, Planning: db,
-		Policies: db, Calendars: db, Extensions: db, Attachments: db, Supervision: db, References: db}
+		Policies: db, Calendars: db, Extensions: db, Attachments: db, Supervision: db, References: db, Statistics: db, Progress: db}
 	s.Handler()
 }

@@ -51,6 +51,12 @@ type Server struct {
 	// References lists departments, subdistricts and industries for the
 	// pages' forms and labels. Required.
 	References enforcement.ReferenceService
+	// Statistics counts what the dashboard charts and lists the
+	// departments' settings and remits for the admin page. Required.
+	Statistics enforcement.StatisticsService
+	// Progress counts each operation's tasks per department and lists its
+	// visits per day, for the operations pages. Required.
+	Progress enforcement.OperationProgressService
 	// MaxAttachmentBytes caps an uploaded file (413 beyond). Defaults to
 	// enforcement.DefaultMaxAttachmentBytes (5 MiB).
 	MaxAttachmentBytes int64
@@ -176,7 +182,8 @@ func (s *Server) init() error {
 		"Roster": s.Roster == nil, "Planning": s.Planning == nil,
 		"Policies": s.Policies == nil, "Calendars": s.Calendars == nil, "Extensions": s.Extensions == nil,
 		"Attachments": s.Attachments == nil, "Supervision": s.Supervision == nil,
-		"References": s.References == nil,
+		"References": s.References == nil, "Statistics": s.Statistics == nil,
+		"Progress": s.Progress == nil,
 	} {
 		if missing {
 			return fmt.Errorf("web: Server.%s is nil", name)

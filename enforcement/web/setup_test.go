@@ -83,7 +83,7 @@ func setup(t *testing.T, options ...func(*web.Server)) *testBundle {
 	}
 	b.srv = &web.Server{
 		Operations: db, Tasks: db, Visits: db, Rectifications: db, Inbox: db, Audit: db, Roster: db, Planning: db,
-		Policies: db, Calendars: db, Extensions: db, Attachments: db, Supervision: db, References: db,
+		Policies: db, Calendars: db, Extensions: db, Attachments: db, Supervision: db, References: db, Statistics: db, Progress: db,
 		Ready:    func(ctx context.Context) error { return pool.Ping(ctx) },
 		DevClock: clock,
 		AfterClockMove: func(ctx context.Context) error {

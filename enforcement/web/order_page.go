@@ -1,0 +1,373 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/jointops/jointops/enforcement"
+)
+
+// uiOrderRoutes registers the order page and the forms of its actions.
+// Each action answers with a redirect back to the order (Post/Redirect/
+// Get), or with the page again, status 422, its message next to the field.
+func (s *Server) uiOrderRoutes(r chi.Router) {
+	r.Get("/orders/{id}", s.handleOrderPage)
+	r.Post("/orders/{id}/evidence", s.handleOrderEvidenceForm)
+	r.Post("/orders/{id}/attachments", s.handleOrderAttachmentForm)
+	r.Post("/orders/{id}/verify", s.handleOrderVerifyForm)
+	r.Post("/orders/{id}/extensions", s.handleOrderExtensionForm)
+	r.Post("/orders/{id}/extensions/{ext}/approve", s.handleOrderExtensionDecision(true))
+	r.Post("/orders/{id}/extensions/{ext}/refuse", s.handleOrderExtensionDecision(false))
+	r.Post("/orders/{id}/cancel", s.handleOrderCancelForm)
+}
+
+// timelineItem is one event of an order's life on its page.
+type timelineItem struct {
+	// At is when it happened (shown in Asia/Shanghai); for a pending
+	// escalation, when it will fire.
+	At time.Time
+	// Kind picks the template: hazard, issued, evidence, attachment,
+	// verification, extension_requested, extension_decided,
+	// escalation_fired, escalation_cancelled, escalation_pending, closed.
+	Kind         string
+	Hazard       *enforcement.Hazard
+	Attachment   *enforcement.Attachment
+	Verification *enforcement.Verification
+	Extension    *enforcement.Extension
+	Escalation   *enforcement.Escalation
+}
+
+// orderPage is the data of order.html.
+type orderPage struct {
+	Order *enforcement.RectificationOrder
+	// Overdue is true once the due date has passed without evidence.
+	Overdue  bool
+	Timeline []timelineItem
+	// Pending is the extension request waiting for the lead, if any.
+	Pending *enforcement.Extension
+	// The actions the viewer may take on the order now.
+	CanEvidence, CanAttach, CanVerify, CanExtend, CanDecide, CanCancel bool
+}
+
+// handleOrderPage answers GET /orders/{id}: the order's timeline and the
+// actions allowed to the viewer. Another department's order is the 404
+// page.
+func (s *Server) handleOrderPage(w http.ResponseWriter, r *http.Request) {
+	s.showOrder(w, r, nil)
+}
+
+// showOrder renders the order page; f, when not nil, is a form that failed
+// validation, shown with its values and messages (status 422).
+func (s *Server) showOrder(w http.ResponseWriter, r *http.Request, f *form) {
+	p, err := s.orderPageData(r)
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	pg := page{Name: "order.html", Title: "order.title", Nav: "ledger", Data: p, Form: f}
+	if f != nil {
+		pg.Status = http.StatusUnprocessableEntity
+	}
+	s.renderPage(w, r, pg)
+}
+
+// orderID reads the {id} of the path; a malformed one is not found.
+func orderID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, enforcement.Errorf(enforcement.ENOTFOUND, "No such rectification order.")
+	}
+	return id, nil
+}
+
+// orderPageData reads the order, its hazards, files and history, and
+// works out the viewer's actions.
+func (s *Server) orderPageData(r *http.Request) (*orderPage, error) {
+	ctx := r.Context()
+	id, err := orderID(r)
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.Rectifications.FindOrderByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	history, err := s.Supervision.FindOrderHistory(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	today := enforcement.DateOf(now.In(s.Location))
+	p := &orderPage{Order: o, Overdue: orderOverdue(o, today)}
+	if o.VisitID != 0 {
+		// The hazards come with the visit; a viewer who may see the order
+		// but not the visit sees the order's hazard numbers only.
+		if v, err := s.Visits.FindVisitByID(ctx, o.VisitID); err == nil {
+			for _, h := range v.Hazards {
+				if slices.Contains(o.HazardIDs, h.ID) {
+					p.Timeline = append(p.Timeline, timelineItem{At: h.FoundAt, Kind: "hazard", Hazard: h})
+				}
+			}
+		} else if enforcement.ErrorCode(err) == enforcement.EINTERNAL {
+			return nil, err
+		}
+	}
+	p.Timeline = append(p.Timeline, timelineItem{At: o.IssuedAt, Kind: "issued"})
+	if o.EvidenceAt != nil {
+		p.Timeline = append(p.Timeline, timelineItem{At: *o.EvidenceAt, Kind: "evidence"})
+	}
+	for i := range o.Attachments {
+		p.Timeline = append(p.Timeline, timelineItem{At: o.Attachments[i].CreatedAt, Kind: "attachment", Attachment: &o.Attachments[i]})
+	}
+	for _, h := range history {
+		it := timelineItem{At: h.At, Kind: h.Kind, Verification: h.Verification, Extension: h.Extension, Escalation: h.Escalation}
+		if h.Kind == enforcement.HistoryExtensionRequested && h.Extension.Status == enforcement.ExtensionPending {
+			p.Pending = h.Extension
+		}
+		p.Timeline = append(p.Timeline, it)
+	}
+	if o.ClosedAt != nil {
+		p.Timeline = append(p.Timeline, timelineItem{At: *o.ClosedAt, Kind: "closed"})
+	}
+	slices.SortStableFunc(p.Timeline, func(a, b timelineItem) int { return a.At.Compare(b.At) })
+
+	a := enforcement.ActorFromContext(ctx)
+	own := a != nil && a.Department != "" && a.Department == o.Department
+	inspector, lead := own && a.Has(enforcement.RoleInspector), own && a.Has(enforcement.RoleDeptLead)
+	active := o.Status == enforcement.OrderOpen || o.Status == enforcement.OrderOverdue
+	p.CanEvidence = (inspector || lead) && active
+	p.CanAttach = (inspector || lead) && !o.Status.Closed()
+	p.CanVerify = inspector && o.Status == enforcement.OrderSubmitted
+	p.CanExtend = inspector && o.Status == enforcement.OrderOpen && !o.DueOn.Before(today) && p.Pending == nil
+	p.CanDecide = lead && p.Pending != nil
+	p.CanCancel = lead && !o.Status.Closed()
+	return p, nil
+}
+
+// orderDone answers a successful action: back to the order with flash.
+func orderDone(w http.ResponseWriter, r *http.Request, id int64, flash string) {
+	redirectFlash(w, r, "/orders/"+strconv.FormatInt(id, 10), flash)
+}
+
+// orderFailed shows the order again with f's errors when err is the
+// user's to fix, else the error page.
+func (s *Server) orderFailed(w http.ResponseWriter, r *http.Request, f *form, err error, aliases map[string]string) {
+	if err != nil && !f.Fail(err, aliases) {
+		s.htmlError(w, r, err)
+		return
+	}
+	s.showOrder(w, r, f)
+}
+
+// handleOrderEvidenceForm answers POST /orders/{id}/evidence with the
+// field evidence_text: the enterprise's evidence of rectification.
+func (s *Server) handleOrderEvidenceForm(w http.ResponseWriter, r *http.Request) {
+	id, err := orderID(r)
+	if err == nil {
+		err = r.ParseForm()
+	}
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	f := newForm(r)
+	if !f.Require(s.localizerFor(r).T("form.required"), "evidence_text") {
+		s.showOrder(w, r, f)
+		return
+	}
+	if _, err := s.Rectifications.SubmitEvidence(r.Context(), id, &enforcement.EvidenceCreate{Text: f.Get("evidence_text")}); err != nil {
+		s.orderFailed(w, r, f, err, map[string]string{"text": "evidence_text"})
+		return
+	}
+	orderDone(w, r, id, "order.flash.evidence")
+}
+
+// handleOrderAttachmentForm answers POST /orders/{id}/attachments, a
+// multipart form with the field file: a JPEG, PNG or PDF of at most
+// MaxAttachmentBytes.
+func (s *Server) handleOrderAttachmentForm(w http.ResponseWriter, r *http.Request) {
+	id, err := orderID(r)
+	if err == nil {
+		_, err = s.Rectifications.FindOrderByID(r.Context(), id)
+	}
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	l := s.localizerFor(r)
+	f := &form{Errors: map[string]string{}}
+	name, data, err := s.readUpload(w, r)
+	var re *requestError
+	switch {
+	case errors.As(err, &re) && re.status == http.StatusRequestEntityTooLarge:
+		f.Errors["file"] = l.T("order.err.file_size", "MiB", s.MaxAttachmentBytes>>20)
+	case err != nil:
+		f.Errors["file"] = l.T("order.err.file_missing")
+	default:
+		if _, ok := enforcement.SniffAttachmentType(data); !ok {
+			f.Errors["file"] = l.T("order.err.file_type")
+		}
+	}
+	if f.Failed() {
+		s.showOrder(w, r, f)
+		return
+	}
+	if _, err := s.Attachments.AddAttachment(r.Context(), id, &enforcement.AttachmentCreate{Filename: name, Data: data}); err != nil {
+		s.orderFailed(w, r, f, err, nil)
+		return
+	}
+	orderDone(w, r, id, "order.flash.attachment")
+}
+
+// handleOrderVerifyForm answers POST /orders/{id}/verify with the fields
+// verify_result (pass or fail), verify_note, and for a failure the new due
+// date as new_due_date (YYYY-MM-DD) or new_due_days (working days).
+func (s *Server) handleOrderVerifyForm(w http.ResponseWriter, r *http.Request) {
+	id, err := orderID(r)
+	if err == nil {
+		err = r.ParseForm()
+	}
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	l := s.localizerFor(r)
+	f := newForm(r)
+	if !f.Require(l.T("form.required"), "verify_result") {
+		s.showOrder(w, r, f)
+		return
+	}
+	passed := f.Get("verify_result") == "pass"
+	c := enforcement.VerificationCreate{Passed: &passed, Note: strings.TrimSpace(f.Get("verify_note"))}
+	if !passed {
+		if v := strings.TrimSpace(f.Get("new_due_date")); v != "" {
+			d, err := enforcement.ParseDate(v)
+			if err != nil {
+				f.Errors["new_due_date"] = l.T("order.err.date")
+			}
+			c.NewDue.Date = &d
+		}
+		if v := strings.TrimSpace(f.Get("new_due_days")); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				f.Errors["new_due_days"] = l.T("order.err.days")
+			}
+			c.NewDue.WorkingDays = &n
+		}
+		if c.NewDue.Date == nil && c.NewDue.WorkingDays == nil {
+			f.Errors["new_due_date"] = l.T("order.err.new_due")
+		}
+		if f.Failed() {
+			s.showOrder(w, r, f)
+			return
+		}
+	}
+	if _, err := s.Rectifications.VerifyOrder(r.Context(), id, &c); err != nil {
+		s.orderFailed(w, r, f, err, map[string]string{"note": "verify_note", "passed": "verify_result",
+			"due_date": "new_due_date", "due_working_days": "new_due_days", "new_due": "new_due_date"})
+		return
+	}
+	if passed {
+		orderDone(w, r, id, "order.flash.verified")
+		return
+	}
+	orderDone(w, r, id, "order.flash.reopened")
+}
+
+// handleOrderExtensionForm answers POST /orders/{id}/extensions with the
+// fields ext_reason and ext_due_date (YYYY-MM-DD, a working day).
+func (s *Server) handleOrderExtensionForm(w http.ResponseWriter, r *http.Request) {
+	id, err := orderID(r)
+	if err == nil {
+		err = r.ParseForm()
+	}
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	l := s.localizerFor(r)
+	f := newForm(r)
+	if !f.Require(l.T("form.required"), "ext_reason", "ext_due_date") {
+		s.showOrder(w, r, f)
+		return
+	}
+	d, err := enforcement.ParseDate(strings.TrimSpace(f.Get("ext_due_date")))
+	if err != nil {
+		f.Errors["ext_due_date"] = l.T("order.err.date")
+		s.showOrder(w, r, f)
+		return
+	}
+	if _, err := s.Extensions.RequestExtension(r.Context(), id, &enforcement.ExtensionCreate{Reason: f.Get("ext_reason"), ProposedDueDate: d}); err != nil {
+		s.orderFailed(w, r, f, err, map[string]string{"reason": "ext_reason", "proposed_due_date": "ext_due_date"})
+		return
+	}
+	orderDone(w, r, id, "order.flash.extension_requested")
+}
+
+// handleOrderExtensionDecision answers POST
+// /orders/{id}/extensions/{ext}/approve and /refuse with the field
+// decision_note, required to refuse.
+func (s *Server) handleOrderExtensionDecision(approve bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := orderID(r)
+		if err == nil {
+			err = r.ParseForm()
+		}
+		ext, perr := strconv.ParseInt(chi.URLParam(r, "ext"), 10, 64)
+		if err == nil && perr != nil {
+			err = enforcement.Errorf(enforcement.ENOTFOUND, "No such extension request.")
+		}
+		if err != nil {
+			s.htmlError(w, r, err)
+			return
+		}
+		f := newForm(r)
+		d := &enforcement.ExtensionDecision{Note: strings.TrimSpace(f.Get("decision_note"))}
+		if approve {
+			_, err = s.Extensions.ApproveExtension(r.Context(), ext, d)
+		} else if f.Require(s.localizerFor(r).T("form.required"), "decision_note") {
+			_, err = s.Extensions.RefuseExtension(r.Context(), ext, d)
+		} else {
+			s.showOrder(w, r, f)
+			return
+		}
+		if err != nil {
+			s.orderFailed(w, r, f, err, map[string]string{"note": "decision_note"})
+			return
+		}
+		if approve {
+			orderDone(w, r, id, "order.flash.extension_approved")
+			return
+		}
+		orderDone(w, r, id, "order.flash.extension_refused")
+	}
+}
+
+// handleOrderCancelForm answers POST /orders/{id}/cancel with the fields
+// cancel_reason and confirm (the confirmation checkbox), both required.
+func (s *Server) handleOrderCancelForm(w http.ResponseWriter, r *http.Request) {
+	id, err := orderID(r)
+	if err == nil {
+		err = r.ParseForm()
+	}
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	f := newForm(r)
+	if !f.Require(s.localizerFor(r).T("form.required"), "cancel_reason", "confirm") {
+		s.showOrder(w, r, f)
+		return
+	}
+	if _, err := s.Rectifications.CancelOrder(r.Context(), id, f.Get("cancel_reason")); err != nil {
+		s.orderFailed(w, r, f, err, map[string]string{"reason": "cancel_reason"})
+		return
+	}
+	orderDone(w, r, id, "order.flash.cancelled")
+}
