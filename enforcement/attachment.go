@@ -62,16 +62,22 @@ const maxFilenameRunes = 200
 // EINVALID. (The web adapter answers an oversized or mistyped upload with
 // 413 or 415 before it gets here.)
 func (c *AttachmentCreate) Validate(maxBytes int64) (string, error) {
+	return c.validate("file", maxBytes)
+}
+
+// validate is Validate with the errors on field: "file" for an upload of
+// its own, "photo" for the photo of HazardCreate.
+func (c *AttachmentCreate) validate(field string, maxBytes int64) (string, error) {
 	c.Filename = cleanFilename(c.Filename)
 	if len(c.Data) == 0 {
-		return "", FieldError("file", "The file is empty.")
+		return "", FieldError(field, "The file is empty.")
 	}
 	if int64(len(c.Data)) > maxBytes {
-		return "", FieldError("file", "The file is %d bytes; the limit is %d.", len(c.Data), maxBytes)
+		return "", FieldError(field, "The file is %d bytes; the limit is %d.", len(c.Data), maxBytes)
 	}
 	ct, ok := SniffAttachmentType(c.Data)
 	if !ok {
-		return "", FieldError("file", "The file is %s; attach a JPEG or PNG photo or a PDF.", ct)
+		return "", FieldError(field, "The file is %s; attach a JPEG or PNG photo or a PDF.", ct)
 	}
 	return ct, nil
 }
@@ -105,7 +111,8 @@ type AttachmentService interface {
 	// not closed (ECONFLICT). ENOTFOUND for another department's order;
 	// EINVALID per AttachmentCreate.Validate with the store's size limit.
 	AddAttachment(ctx context.Context, orderID int64, c *AttachmentCreate) (*Attachment, error)
-	// AddHazardAttachment stores a photo (or scan) of a hazard recorded
+	// AddHazardAttachment stores one more photo (or scan) of a hazard
+	// already recorded (the first usually comes with HazardCreate.Photo)
 	// by the actor's department (inspectors and leads; EFORBIDDEN for
 	// another department on the same visit), while the department's task
 	// on the visit is accepted or in progress (ECONFLICT). ENOTFOUND when

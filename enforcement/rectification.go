@@ -31,6 +31,9 @@ type Hazard struct {
 	Description  string    `json:"description"`
 	RecordedBy   int64     `json:"recorded_by"`
 	FoundAt      time.Time `json:"found_at"`
+	// Attachments are the hazard's photos (or scans) taken on the visit,
+	// without their bytes, in upload order. (Not a column of hazards.)
+	Attachments []Attachment `json:"attachments,omitempty" db:"-"`
 }
 
 // HazardCreate is the input of a hazard recorded on a visit.
@@ -39,11 +42,16 @@ type HazardCreate struct {
 	Severity     Severity `json:"severity"`
 	NegativeList bool     `json:"negative_list"`
 	Description  string   `json:"description"`
+	// Photo is the photo taken on site, stored with the hazard in one
+	// transaction: a bad photo records no hazard. Defaults to none.
+	Photo *AttachmentCreate `json:"-"`
 }
 
-// Validate checks the input; a negative-list hit is made major. It returns
-// EINVALID with the field at fault.
-func (h *HazardCreate) Validate() error {
+// Validate checks the input; a negative-list hit is made major. The photo,
+// when given, is checked as an attachment of at most maxPhotoBytes
+// (AttachmentCreate.Validate). It returns EINVALID with the field at fault
+// ("photo" for the photo).
+func (h *HazardCreate) Validate(maxPhotoBytes int64) error {
 	h.Description = strings.TrimSpace(h.Description)
 	if h.NegativeList {
 		h.Severity = SeverityMajor
@@ -55,6 +63,11 @@ func (h *HazardCreate) Validate() error {
 		return FieldError("severity", "Severity must be general or major; got %q.", h.Severity)
 	case h.Description == "":
 		return FieldError("description", "Describe the hazard.")
+	}
+	if h.Photo != nil {
+		if _, err := h.Photo.validate("photo", maxPhotoBytes); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -90,8 +103,8 @@ type DueRule struct {
 	WorkingDays *int  `json:"due_working_days,omitempty"`
 }
 
-// maxDueWorkingDays bounds a due date given in working days (about a year).
-const maxDueWorkingDays = 250
+// MaxDueWorkingDays bounds a due date given in working days (about a year).
+const MaxDueWorkingDays = 250
 
 // Resolve returns the concrete due date and the stored rule text. issuedOn
 // is the day of issue in the order's time zone. It returns EINVALID when
@@ -108,8 +121,8 @@ func (r DueRule) Resolve(cal Calendar, issuedOn Date) (Date, string, error) {
 		return *r.Date, "date", nil
 	case r.WorkingDays != nil:
 		n := *r.WorkingDays
-		if n < 1 || n > maxDueWorkingDays {
-			return Date{}, "", FieldError("due_working_days", "The number of working days must be between 1 and %d; got %d.", maxDueWorkingDays, n)
+		if n < 1 || n > MaxDueWorkingDays {
+			return Date{}, "", FieldError("due_working_days", "The number of working days must be between 1 and %d; got %d.", MaxDueWorkingDays, n)
 		}
 		d, err := AddWorkingDays(cal, issuedOn, n)
 		if err != nil {

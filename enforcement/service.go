@@ -75,6 +75,8 @@ type VisitService interface {
 	FindVisitByID(ctx context.Context, id int64) (*Visit, error)
 	// RecordHazard records a hazard on a visit on which the inspector's
 	// department has an accepted (or in-progress) task; ECONFLICT otherwise.
+	// Its photo, if c has one, is stored with it in one transaction:
+	// EINVALID per HazardCreate.Validate (field "photo") records nothing.
 	RecordHazard(ctx context.Context, c *HazardCreate) (*Hazard, error)
 }
 

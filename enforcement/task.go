@@ -91,13 +91,10 @@ type Visit struct {
 	// EnterpriseFacts describe the visited enterprise; their JSON fields
 	// sit at the top level, as on Task.
 	EnterpriseFacts
-	ScheduledOn Date      `json:"scheduled_on"`
-	Tasks       []*Task   `json:"tasks"`
-	Hazards     []*Hazard `json:"hazards"`
-	// HazardAttachments are the files (photos) of the visit's hazards,
-	// without their bytes, in upload order; AttachmentsOf picks one
-	// hazard's.
-	HazardAttachments []Attachment `json:"hazard_attachments"`
+	ScheduledOn Date    `json:"scheduled_on"`
+	Tasks       []*Task `json:"tasks"`
+	// Hazards are the hazards found on the visit, each with its photos.
+	Hazards []*Hazard `json:"hazards"`
 }
 
 // EnterpriseFacts describe the enterprise of a task or visit, as its
@@ -119,15 +116,4 @@ type EnterpriseFacts struct {
 	SubdistrictName string `json:"subdistrict_name,omitempty"`
 	// RiskGrade is the enterprise's risk grade (风险等级), 1 high to 3 low.
 	RiskGrade RiskGrade `json:"risk_grade"`
-}
-
-// AttachmentsOf returns the files of hazard id, in upload order.
-func (v *Visit) AttachmentsOf(id int64) []Attachment {
-	var out []Attachment
-	for _, a := range v.HazardAttachments {
-		if a.HazardID == id {
-			out = append(out, a)
-		}
-	}
-	return out
 }

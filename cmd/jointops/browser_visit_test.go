@@ -111,9 +111,9 @@ func TestBrowserVisitHazardAndOrder(t *testing.T) {
 	if len(v.Hazards) != 2 || len(orders.Orders) != 1 {
 		t.Fatalf("visit has %d hazards, %d orders; want 2 and 1", len(v.Hazards), len(orders.Orders))
 	}
-	photos := v.AttachmentsOf(v.Hazards[0].ID)
-	if len(photos) != 1 || photos[0].ContentType != "image/png" || photos[0].Filename != "现场照片.png" || len(v.HazardAttachments) != 1 {
-		t.Fatalf("photos of the visit = %+v; want the first hazard's PNG", v.HazardAttachments)
+	photos := v.Hazards[0].Attachments
+	if len(photos) != 1 || photos[0].ContentType != "image/png" || photos[0].Filename != "现场照片.png" || len(v.Hazards[1].Attachments) != 0 {
+		t.Fatalf("photos of the hazards = %+v, %+v; want the first hazard's PNG", photos, v.Hazards[1].Attachments)
 	}
 	var o enforcement.RectificationOrder
 	b.must(200, "emb-inspector1", "GET", fmt.Sprintf("/api/v1/rectification-orders/%d", orders.Orders[0].ID), nil, &o)

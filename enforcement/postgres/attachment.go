@@ -86,14 +86,25 @@ func (db *DB) AddHazardAttachment(ctx context.Context, hazardID int64, c *enforc
 		if status != enforcement.TaskAccepted && status != enforcement.TaskInProgress {
 			return enforcement.Errorf(enforcement.ECONFLICT, "Your department's task on the visit of hazard %d is not in progress; photos are added while it is.", hazardID)
 		}
-		att, err = db.insertAttachment(ctx, tx, a, &enforcement.Attachment{HazardID: hazardID}, c)
-		if err != nil {
-			return err
-		}
-		return db.insertAudit(ctx, tx, a, "hazard.attachment_added", enforcement.SubjectHazard, hazardID,
-			map[string]any{"attachment_id": att.ID, "visit_id": visitID, "filename": att.Filename, "content_type": att.ContentType, "size_bytes": att.SizeBytes})
+		att, err = db.insertHazardAttachment(ctx, tx, a, hazardID, visitID, c)
+		return err
 	})
 	if err != nil {
+		return nil, err
+	}
+	return att, nil
+}
+
+// insertHazardAttachment stores a photo of hazard hazardID (on visit
+// visitID) and audits it on the hazard, in the caller's transaction: for
+// AddHazardAttachment, and for RecordHazard with the hazard's photo.
+func (db *DB) insertHazardAttachment(ctx context.Context, tx pgx.Tx, a *enforcement.Actor, hazardID, visitID int64, c *enforcement.AttachmentCreate) (*enforcement.Attachment, error) {
+	att, err := db.insertAttachment(ctx, tx, a, &enforcement.Attachment{HazardID: hazardID}, c)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.insertAudit(ctx, tx, a, "hazard.attachment_added", enforcement.SubjectHazard, hazardID,
+		map[string]any{"attachment_id": att.ID, "visit_id": visitID, "filename": att.Filename, "content_type": att.ContentType, "size_bytes": att.SizeBytes}); err != nil {
 		return nil, err
 	}
 	return att, nil

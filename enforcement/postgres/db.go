@@ -37,7 +37,8 @@ type DB struct {
 	// AcceptanceWorkingDays is the acceptance due date of a task in working
 	// days after dispatch. Defaults to 2 (DESIGN.md §3).
 	AcceptanceWorkingDays int
-	// MaxAttachmentBytes caps the size of an evidence attachment.
+	// MaxAttachmentBytes caps the size of an attachment: evidence on an
+	// order, or a hazard's photo.
 	// Defaults to enforcement.DefaultMaxAttachmentBytes (5 MiB).
 	MaxAttachmentBytes int64
 

@@ -9,13 +9,14 @@ import (
 )
 
 // RecordHazard records a hazard on a visit where the inspector's department
-// has an accepted or in-progress task; the task moves to in_progress.
+// has an accepted or in-progress task; the task moves to in_progress. The
+// hazard's photo, if any, is stored and audited in the same transaction.
 func (db *DB) RecordHazard(ctx context.Context, c *enforcement.HazardCreate) (*enforcement.Hazard, error) {
 	a, err := enforcement.RequireRole(ctx, enforcement.RoleInspector)
 	if err != nil {
 		return nil, err
 	}
-	if err := c.Validate(); err != nil {
+	if err := c.Validate(db.MaxAttachmentBytes); err != nil {
 		return nil, err
 	}
 	var h *enforcement.Hazard
@@ -51,12 +52,22 @@ func (db *DB) RecordHazard(ctx context.Context, c *enforcement.HazardCreate) (*e
 		}
 		h = &enforcement.Hazard{ID: id, VisitID: c.VisitID, EnterpriseID: enterpriseID, Department: a.Department,
 			Severity: c.Severity, NegativeList: c.NegativeList, Description: c.Description, RecordedBy: a.UserID, FoundAt: now}
+		if c.Photo != nil {
+			att, err := db.insertHazardAttachment(ctx, tx, a, id, c.VisitID, c.Photo)
+			if err != nil {
+				return err
+			}
+			h.Attachments = []enforcement.Attachment{*att}
+		}
 		return nil
 	})
-	return h, err
+	if err != nil {
+		return nil, err
+	}
+	return h, nil
 }
 
-// findHazards lists the hazards of a visit.
+// findHazards lists the hazards of a visit, each with its photos.
 func findHazards(ctx context.Context, q querier, visitID int64) ([]*enforcement.Hazard, error) {
 	rows, err := q.Query(ctx, `
 		SELECT id, coalesce(visit_id, 0), enterprise_id, coalesce(department_code, ''), severity, negative_list,
@@ -65,5 +76,22 @@ func findHazards(ctx context.Context, q querier, visitID int64) ([]*enforcement.
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, pgx.RowToAddrOfStructByPos[enforcement.Hazard])
+	hazards, err := pgx.CollectRows(rows, pgx.RowToAddrOfStructByPos[enforcement.Hazard])
+	if err != nil {
+		return nil, err
+	}
+	atts, err := findHazardAttachments(ctx, q, visitID)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*enforcement.Hazard, len(hazards))
+	for _, h := range hazards {
+		byID[h.ID] = h
+	}
+	for _, att := range atts {
+		if h := byID[att.HazardID]; h != nil {
+			h.Attachments = append(h.Attachments, att)
+		}
+	}
+	return hazards, nil
 }

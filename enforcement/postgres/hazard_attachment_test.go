@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -60,7 +61,10 @@ func TestHazardPhotoWithoutAnOrder(t *testing.T) {
 		v.SubdistrictName == "" || !v.RiskGrade.Valid() || v.EnterpriseCreditCode != "" {
 		t.Errorf("enterprise facts of the visit = %+v", v.EnterpriseFacts)
 	}
-	if got := v.AttachmentsOf(h.ID); len(got) != 1 || got[0].ID != att.ID || got[0].Filename != "现场.png" || got[0].SizeBytes != att.SizeBytes {
+	if len(v.Hazards) != 1 || v.Hazards[0].ID != h.ID {
+		t.Fatalf("hazards of the visit = %+v", v.Hazards)
+	}
+	if got := v.Hazards[0].Attachments; len(got) != 1 || got[0].ID != att.ID || got[0].Filename != "现场.png" || got[0].SizeBytes != att.SizeBytes {
 		t.Fatalf("photos of hazard %d = %+v", h.ID, got)
 	}
 
@@ -98,6 +102,75 @@ func TestHazardPhotoWithoutAnOrder(t *testing.T) {
 	wantCode(t, err, enforcement.ENOTFOUND)
 	if n := count(t, b.pool, `SELECT count(*) FROM attachments`); n != 1 {
 		t.Fatalf("%d attachments stored, want 1", n)
+	}
+}
+
+func TestHazardRecordedWithItsPhoto(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	visitID := b.acceptedVisit(t)
+	h, err := b.db.RecordHazard(b.as("emb-i1"), &enforcement.HazardCreate{VisitID: visitID, Severity: enforcement.SeverityGeneral,
+		Description: "配电箱未上锁", Photo: &enforcement.AttachmentCreate{Filename: "现场.png", Data: hazardPhotoPNG}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Attachments) != 1 || h.Attachments[0].HazardID != h.ID || h.Attachments[0].ContentType != "image/png" || h.Attachments[0].Filename != "现场.png" {
+		t.Fatalf("photos of the new hazard = %+v", h.Attachments)
+	}
+	// One audit event each: the hazard, and its photo.
+	for action, n := range map[string]int{"hazard.recorded": 1, "hazard.attachment_added": 1} {
+		if got := count(t, b.pool, `SELECT count(*) FROM audit_events WHERE action = $1 AND subject_kind = 'hazard' AND subject_id = $2`, action, h.ID); got != n {
+			t.Errorf("%d audit events %s, want %d", got, action, n)
+		}
+	}
+	if n := count(t, b.pool, `SELECT count(*) FROM audit_events WHERE action = 'hazard.attachment_added' AND (details->>'attachment_id')::bigint = $1
+		AND (details->>'visit_id')::bigint = $2`, h.Attachments[0].ID, visitID); n != 1 {
+		t.Errorf("the photo's audit event does not name the photo and the visit")
+	}
+	v, err := b.db.FindVisitByID(b.as("emb-i2"), visitID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Hazards) != 1 || len(v.Hazards[0].Attachments) != 1 || v.Hazards[0].Attachments[0].ID != h.Attachments[0].ID {
+		t.Fatalf("hazards of the visit = %+v", v.Hazards)
+	}
+}
+
+func TestHazardWithABadPhotoIsNotRecorded(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	visitID := b.acceptedVisit(t)
+	for name, data := range map[string][]byte{
+		"empty":     {},
+		"not typed": []byte("not a photo"),
+		"too large": append(hazardPhotoPNG, make([]byte, enforcement.DefaultMaxAttachmentBytes)...),
+	} {
+		_, err := b.db.RecordHazard(b.as("emb-i1"), &enforcement.HazardCreate{VisitID: visitID, Severity: enforcement.SeverityGeneral,
+			Description: "配电箱未上锁", Photo: &enforcement.AttachmentCreate{Filename: "x.png", Data: data}})
+		var e *enforcement.Error
+		if !errors.As(err, &e) || e.Code != enforcement.EINVALID || e.Fields["photo"] == "" {
+			t.Errorf("%s photo: %v; want EINVALID on the field photo", name, err)
+		}
+	}
+	// A photo that passes the checks but fails to store takes the hazard
+	// with it: the hazard and its photo are one transaction.
+	mustExec(t, b.pool, `
+		CREATE FUNCTION refuse_attachment() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN RAISE EXCEPTION 'attachments are refused by the test'; END $$;
+		CREATE TRIGGER refuse_attachment BEFORE INSERT ON attachments FOR EACH ROW EXECUTE FUNCTION refuse_attachment();`)
+	if _, err := b.db.RecordHazard(b.as("emb-i1"), &enforcement.HazardCreate{VisitID: visitID, Severity: enforcement.SeverityGeneral,
+		Description: "配电箱未上锁", Photo: &enforcement.AttachmentCreate{Filename: "x.png", Data: hazardPhotoPNG}}); err == nil {
+		t.Fatal("a hazard was recorded while its photo could not be stored")
+	}
+	for _, sql := range []string{
+		`SELECT count(*) FROM hazards`,
+		`SELECT count(*) FROM attachments`,
+		`SELECT count(*) FROM audit_events WHERE subject_kind = 'hazard'`,
+		`SELECT count(*) FROM tasks WHERE status = 'in_progress'`,
+	} {
+		if n := count(t, b.pool, sql); n != 0 {
+			t.Errorf("%s = %d, want 0: nothing is recorded with a bad photo", sql, n)
+		}
 	}
 }
 

@@ -42,8 +42,7 @@ func findVisit(ctx context.Context, q querier, scope string, id int64) (*enforce
 	if v.Hazards, err = findHazards(ctx, q, id); err != nil {
 		return nil, err
 	}
-	v.HazardAttachments, err = findHazardAttachments(ctx, q, id)
-	return &v, err
+	return &v, nil
 }
 
 // enterpriseFactsColumns are the columns of an enforcement.EnterpriseFacts

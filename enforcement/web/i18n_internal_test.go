@@ -13,10 +13,7 @@ import (
 // or a handler asks for is in the catalogue.
 func TestCatalogueIsComplete(t *testing.T) {
 	t.Parallel()
-	c, err := loadCatalogue(localeFS)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := mustLoadCatalogue(t)
 	if m := c.missing(); len(m) > 0 {
 		t.Errorf("ids missing from a language:\n%s", strings.Join(m, "\n"))
 	}
@@ -49,6 +46,16 @@ func TestCatalogueIsComplete(t *testing.T) {
 	}
 }
 
+// mustLoadCatalogue loads the embedded message catalogues.
+func mustLoadCatalogue(t *testing.T) *catalogue {
+	t.Helper()
+	c, err := loadCatalogue(localeFS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 func sourceFS(t *testing.T) fs.FS {
 	t.Helper()
 	return os.DirFS(".")
@@ -56,10 +63,7 @@ func sourceFS(t *testing.T) fs.FS {
 
 func TestLocalizerPluralsAndMissingIDs(t *testing.T) {
 	t.Parallel()
-	c, err := loadCatalogue(localeFS)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := mustLoadCatalogue(t)
 	var missing []string
 	en := c.localizer("en", func(id string) { missing = append(missing, id) })
 	zh := c.localizer("zh", nil)

@@ -246,24 +246,8 @@ func (s *Server) handleOrderVerifyForm(w http.ResponseWriter, r *http.Request) {
 	passed := f.Get("verify_result") == "pass"
 	c := enforcement.VerificationCreate{Passed: &passed, Note: strings.TrimSpace(f.Get("verify_note"))}
 	if !passed {
-		if v := strings.TrimSpace(f.Get("new_due_date")); v != "" {
-			d, err := enforcement.ParseDate(v)
-			if err != nil {
-				f.Errors["new_due_date"] = l.T("order.err.date")
-			}
-			c.NewDue.Date = &d
-		}
-		if v := strings.TrimSpace(f.Get("new_due_days")); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil {
-				f.Errors["new_due_days"] = l.T("order.err.days")
-			}
-			c.NewDue.WorkingDays = &n
-		}
-		if c.NewDue.Date == nil && c.NewDue.WorkingDays == nil {
-			f.Errors["new_due_date"] = l.T("order.err.new_due")
-		}
-		if f.Failed() {
+		var ok bool
+		if c.NewDue, ok = readDueRule(f, l, "new_due_date", "new_due_days"); !ok {
 			s.showOrder(w, r, f)
 			return
 		}

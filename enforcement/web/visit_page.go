@@ -72,10 +72,9 @@ func (s *Server) handleVisitPage(w http.ResponseWriter, r *http.Request) {
 // handleHazardForm answers POST /visits/{id}/hazards, multipart/form-data
 // (or urlencoded, without a photo) with severity (general or major),
 // negative_list, description and an optional photo (JPEG, PNG or PDF up
-// to MaxAttachmentBytes): the hazard is recorded with its photo and the
-// browser goes back to the visit, or the page shows again with 422 and
-// what was typed. The photo is checked before the hazard is recorded, so
-// that a bad file records nothing.
+// to MaxAttachmentBytes): the hazard is recorded with its photo in one
+// transaction and the browser goes back to the visit, or the page shows
+// again with 422 and what was typed; a bad photo records nothing.
 func (s *Server) handleHazardForm(w http.ResponseWriter, r *http.Request) {
 	p, err := s.loadRecordablePage(r)
 	if err != nil {
@@ -98,16 +97,9 @@ func (s *Server) handleHazardForm(w http.ResponseWriter, r *http.Request) {
 	if !f.Failed() {
 		var h *enforcement.Hazard
 		h, err = s.Visits.RecordHazard(r.Context(), &enforcement.HazardCreate{VisitID: p.Visit.ID, Severity: sev,
-			NegativeList: f.Get("negative_list") == "yes", Description: f.Get("description")})
+			NegativeList: f.Get("negative_list") == "yes", Description: f.Get("description"), Photo: photo})
 		if err == nil {
-			flash := "visit.hazard_recorded"
-			if photo != nil {
-				if _, aerr := s.Attachments.AddHazardAttachment(r.Context(), h.ID, photo); aerr != nil {
-					s.Logger.WarnContext(r.Context(), "photo of a new hazard not stored", "hazard", h.ID, "err", aerr)
-					flash = "visit.hazard_recorded_no_photo"
-				}
-			}
-			redirectFlash(w, r, visitPath(p.Visit.ID)+"#hazard-"+strconv.FormatInt(h.ID, 10), flash)
+			redirectFlash(w, r, visitPath(p.Visit.ID)+"#hazard-"+strconv.FormatInt(h.ID, 10), "visit.hazard_recorded")
 			return
 		}
 		if !f.Fail(err, nil) {
@@ -226,19 +218,13 @@ func (s *Server) readOrderForm(r *http.Request, f *form) *enforcement.OrderCreat
 	if len(c.HazardIDs) == 0 {
 		f.Errors["hazard_ids"] = l.T("visit.error.hazards")
 	}
+	// The radio due_mode says which way counts: the other field may still
+	// hold what was typed before the switch.
 	switch f.Get("due_mode") {
 	case "date":
-		d, err := enforcement.ParseDate(strings.TrimSpace(f.Get("due_date")))
-		if err != nil {
-			f.Errors["due_date"] = l.T("visit.error.due_date")
-		}
-		c.Date = &d
+		c.DueRule, _ = readDueRule(f, l, "due_date", "")
 	case "days":
-		n, err := strconv.Atoi(strings.TrimSpace(f.Get("due_working_days")))
-		if err != nil || n < 1 {
-			f.Errors["due_working_days"] = l.T("visit.error.due_days")
-		}
-		c.WorkingDays = &n
+		c.DueRule, _ = readDueRule(f, l, "", "due_working_days")
 	default:
 		f.Errors["due_mode"] = l.T("visit.error.due_mode")
 	}

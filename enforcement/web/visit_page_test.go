@@ -140,9 +140,9 @@ func TestVisitPageRecordsAHazardAndIssuesAnOrder(t *testing.T) {
 	if loc := r.Header().Get("Location"); loc != path+"#hazard-"+h || !strings.Contains(r.Header().Get("Set-Cookie"), "flash=visit.hazard_recorded;") {
 		t.Errorf("Location = %q, Set-Cookie = %q", loc, r.Header().Get("Set-Cookie"))
 	}
-	photos := v.AttachmentsOf(v.Hazards[0].ID)
+	photos := v.Hazards[0].Attachments
 	if len(photos) != 1 || photos[0].ContentType != "image/png" || photos[0].Filename != "现场.png" || photos[0].RectificationOrderID != 0 {
-		t.Fatalf("photos of the hazard = %+v", v.HazardAttachments)
+		t.Fatalf("photos of the hazard = %+v", photos)
 	}
 	photo := itoa(photos[0].ID)
 	body = b.page(t, "emb-i1", path, http.StatusOK)
