@@ -1,9 +1,15 @@
 package enforcement
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"io"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -53,14 +59,38 @@ type AttachmentCreate struct {
 	Data     []byte
 }
 
-// maxFilenameRunes bounds a stored file name.
-const maxFilenameRunes = 200
+// MaxAttachmentImagePixels bounds the size in pixels of a photo: 40
+// megapixels, more than a phone camera's default, so that checking that a
+// photo decodes never takes more than about 160 MB however small its file.
+const MaxAttachmentImagePixels = 40_000_000
+
+// attachmentExtensions are the file name extensions of each of
+// AttachmentTypes; the first is the one a stored name is given.
+var attachmentExtensions = map[string][]string{
+	"image/jpeg":      {".jpg", ".jpeg", ".jpe"},
+	"image/png":       {".png"},
+	"application/pdf": {".pdf"},
+}
 
 // Validate cleans the file name (its base, no control characters, "file"
-// when empty) and checks the data: not empty, at most maxBytes, and of one
-// of AttachmentTypes by its bytes. It returns the sniffed content type, or
-// EINVALID. (The web adapter answers an oversized or mistyped upload with
-// 413 or 415 before it gets here.)
+// when empty, an extension that matches the content type) and checks the
+// data. It returns the sniffed content type, or EINVALID with the field
+// "file" when:
+//   - the file is empty (0 bytes);
+//   - it is larger than maxBytes;
+//   - it is not one of AttachmentTypes by its bytes;
+//   - or it is a JPEG or PNG whose content does not decode (a valid
+//     header on junk, a truncated upload), or that is larger than
+//     MaxAttachmentImagePixels.
+//
+// The stored name's extension is the sniffed type's: a name whose
+// extension matches the type (case aside, .jpg/.jpeg/.jpe for a JPEG) is
+// kept, and any other extension is replaced, so "evil.exe" that is a PNG
+// is stored as "evil.png", and "scan" as "scan.png". A download thus never
+// carries an extension that names another type than the bytes.
+//
+// (The web adapter answers an oversized or mistyped upload with 413 or 415
+// before it gets here.)
 func (c *AttachmentCreate) Validate(maxBytes int64) (string, error) {
 	return c.validate("file", maxBytes)
 }
@@ -70,7 +100,7 @@ func (c *AttachmentCreate) Validate(maxBytes int64) (string, error) {
 func (c *AttachmentCreate) validate(field string, maxBytes int64) (string, error) {
 	c.Filename = cleanFilename(c.Filename)
 	if len(c.Data) == 0 {
-		return "", FieldError(field, "The file is empty.")
+		return "", FieldError(field, "The file %q is empty (0 bytes); choose the photo or scan again.", c.Filename)
 	}
 	if int64(len(c.Data)) > maxBytes {
 		return "", FieldError(field, "The file is %d bytes; the limit is %d.", len(c.Data), maxBytes)
@@ -79,12 +109,67 @@ func (c *AttachmentCreate) validate(field string, maxBytes int64) (string, error
 	if !ok {
 		return "", FieldError(field, "The file is %s; attach a JPEG or PNG photo or a PDF.", ct)
 	}
+	if err := checkImage(field, ct, c.Data); err != nil {
+		return "", err
+	}
+	c.Filename = filenameFor(c.Filename, ct)
 	return ct, nil
 }
 
+// checkImage checks that a JPEG or PNG decodes: its header (size and
+// colour model) with image.DecodeConfig, then its pixels, bounded by
+// MaxAttachmentImagePixels. Other types pass.
+func checkImage(field, ct string, data []byte) error {
+	var decodeConfig func(io.Reader) (image.Config, error)
+	var decode func(io.Reader) (image.Image, error)
+	kind := "PNG"
+	switch ct {
+	case "image/png":
+		decodeConfig, decode = png.DecodeConfig, png.Decode
+	case "image/jpeg":
+		decodeConfig, decode, kind = jpeg.DecodeConfig, jpeg.Decode, "JPEG"
+	default:
+		return nil
+	}
+	cfg, err := decodeConfig(bytes.NewReader(data))
+	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
+		return FieldError(field, "The file starts like a %s photo but is not one that can be read (damaged or not a photo); take or export the photo again.", kind)
+	}
+	if px := int64(cfg.Width) * int64(cfg.Height); px > MaxAttachmentImagePixels {
+		return FieldError(field, "The photo is %d×%d pixels; the limit is %d megapixels. Send a smaller photo.", cfg.Width, cfg.Height, MaxAttachmentImagePixels/1_000_000)
+	}
+	if _, err := decode(bytes.NewReader(data)); err != nil {
+		return FieldError(field, "The %s photo is damaged or cut short and cannot be read; take or export the photo again.", kind)
+	}
+	return nil
+}
+
+// filenameFor gives name the extension of content type ct: kept when it
+// matches, replaced otherwise (see AttachmentCreate.Validate). The result
+// stays within MaxFilenameRunes.
+func filenameFor(name, ct string) string {
+	exts := attachmentExtensions[ct]
+	if len(exts) == 0 {
+		return name
+	}
+	ext := path.Ext(name)
+	if slices.Contains(exts, strings.ToLower(ext)) {
+		return name
+	}
+	base := strings.TrimSuffix(name, ext)
+	if base == "" {
+		base = "file"
+	}
+	if r := []rune(base); len(r)+len(exts[0]) > MaxFilenameRunes {
+		base = string(r[:MaxFilenameRunes-len(exts[0])])
+	}
+	return base + exts[0]
+}
+
 // cleanFilename keeps the base name of a client's file name, without
-// control characters or path separators, at most maxFilenameRunes long.
+// control characters or path separators, at most MaxFilenameRunes long.
 func cleanFilename(name string) string {
+	name = strings.ToValidUTF8(name, "")
 	name = strings.ReplaceAll(name, `\`, "/")
 	name = path.Base(name)
 	name = strings.Map(func(r rune) rune {
@@ -94,8 +179,8 @@ func cleanFilename(name string) string {
 		return r
 	}, name)
 	name = strings.TrimSpace(name)
-	if r := []rune(name); len(r) > maxFilenameRunes {
-		name = string(r[len(r)-maxFilenameRunes:])
+	if r := []rune(name); len(r) > MaxFilenameRunes {
+		name = string(r[len(r)-MaxFilenameRunes:])
 	}
 	if name == "" || name == "." || name == "/" {
 		return "file"
@@ -110,6 +195,8 @@ type AttachmentService interface {
 	// (inspectors and leads; EFORBIDDEN otherwise), while the order is
 	// not closed (ECONFLICT). ENOTFOUND for another department's order;
 	// EINVALID per AttachmentCreate.Validate with the store's size limit.
+	// The stored name's extension is the sniffed type's (evil.exe that is
+	// a PNG is stored as evil.png).
 	AddAttachment(ctx context.Context, orderID int64, c *AttachmentCreate) (*Attachment, error)
 	// AddHazardAttachment stores one more photo (or scan) of a hazard
 	// already recorded (the first usually comes with HazardCreate.Photo)

@@ -65,20 +65,14 @@ type CalendarOverride struct {
 	Note    string `json:"note"`
 }
 
-// maxCalendarNoteRunes bounds an override's note.
-const maxCalendarNoteRunes = 200
-
-// Validate trims the note and checks the input; EINVALID with the field at
-// fault.
+// Validate trims the note and checks the input: the note at most
+// MaxCalendarNoteRunes. EINVALID with the field at fault.
 func (c *CalendarOverride) Validate() error {
 	c.Note = strings.TrimSpace(c.Note)
-	switch {
-	case c.Working == nil:
+	if c.Working == nil {
 		return FieldError("working", "Say whether the day is a working day (true) or a day off (false).")
-	case len([]rune(c.Note)) > maxCalendarNoteRunes:
-		return FieldError("note", "Keep the note under %d characters.", maxCalendarNoteRunes)
 	}
-	return nil
+	return validateText("note", c.Note, MaxCalendarNoteRunes)
 }
 
 // Years an override may name: the calendar is for deadlines that are set

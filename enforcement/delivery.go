@@ -90,8 +90,12 @@ func (c *WebhookCreate) Normalize() {
 }
 
 // Validate returns EINVALID for a URL that is not absolute http(s) or an
-// unknown kind.
+// unknown kind, or a URL or secret longer than MaxURLRunes or
+// MaxWebhookSecretRunes.
 func (c *WebhookCreate) Validate() error {
+	if err := validateTexts(textLimit{"url", c.URL, MaxURLRunes}, textLimit{"secret", c.Secret, MaxWebhookSecretRunes}); err != nil {
+		return err
+	}
 	u, err := url.Parse(c.URL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return FieldError("url", "%q is not an http or https URL.", c.URL)

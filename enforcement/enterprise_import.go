@@ -113,7 +113,9 @@ func ParseEnterpriseCSVKnown(r io.Reader, known *KnownCodes) ([]*Enterprise, err
 //     the store to check against its tables; industries are GB/T 4754-2017
 //     classes);
 //   - the risk grade is 1, 2 or 3;
-//   - a contact e-mail, when given, is a plain address.
+//   - a contact e-mail, when given, is a plain address;
+//   - name, address and contact are within MaxEnterpriseNameRunes,
+//     MaxAddressRunes, MaxPersonNameRunes, MaxPhoneRunes and MaxEmailRunes.
 //
 // It canonicalises each credit code (upper case, no spaces) in place and
 // sets Registry and RegistryID from it.
@@ -194,6 +196,12 @@ func checkEnterpriseRegister(enterprises []*Enterprise, lineOf func(i int) int) 
 		if !e.RiskGrade.Valid() {
 			bad(ColumnRiskGrade, "must be 1 (high), 2 (medium) or 3 (low)")
 		}
+		rowErrs = append(rowErrs, textRowErrors(line,
+			textLimit{ColumnName, strings.TrimSpace(e.Name), MaxEnterpriseNameRunes},
+			textLimit{ColumnAddress, strings.TrimSpace(e.Address), MaxAddressRunes},
+			textLimit{ColumnContactName, strings.TrimSpace(e.ContactName), MaxPersonNameRunes},
+			textLimit{ColumnContactPhone, strings.TrimSpace(e.ContactPhone), MaxPhoneRunes},
+			textLimit{ColumnContactEmail, strings.TrimSpace(e.ContactEmail), MaxEmailRunes})...)
 		if e.ContactEmail != "" {
 			if a, err := mail.ParseAddress(e.ContactEmail); err != nil || a.Address != e.ContactEmail {
 				bad(ColumnContactEmail, "%q is not an e-mail address such as anquan@example.com", e.ContactEmail)

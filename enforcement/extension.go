@@ -51,15 +51,16 @@ type ExtensionCreate struct {
 // date: one year.
 const maxExtensionCalendarDays = 366
 
-// Validate trims the reason and checks the input against the order's
-// current due date; whether the proposed date is a working day is the
+// Validate trims the reason (required, at most MaxExtensionReasonRunes)
+// and checks the input against the order's current due date; whether the proposed date is a working day is the
 // store's check, on the district calendar. EINVALID with the field at
 // fault.
 func (c *ExtensionCreate) Validate(currentDueOn Date) error {
-	c.Reason = strings.TrimSpace(c.Reason)
+	var err error
+	if c.Reason, err = requiredText("reason", c.Reason, MaxExtensionReasonRunes, "Say why the enterprise needs more time (延期理由)."); err != nil {
+		return err
+	}
 	switch {
-	case c.Reason == "":
-		return FieldError("reason", "Say why the enterprise needs more time (延期理由).")
 	case c.ProposedDueDate.IsZero():
 		return FieldError("proposed_due_date", "Give the proposed due date (YYYY-MM-DD).")
 	case !c.ProposedDueDate.After(currentDueOn):
@@ -74,6 +75,17 @@ func (c *ExtensionCreate) Validate(currentDueOn Date) error {
 // ExtensionDecision is the lead's answer: a note, required when refusing.
 type ExtensionDecision struct {
 	Note string `json:"note"`
+}
+
+// Validate trims the note and checks it for the answer (ExtensionApproved
+// or ExtensionRefused): at most MaxExtensionNoteRunes, and required when
+// refusing. EINVALID on the field "note".
+func (d *ExtensionDecision) Validate(answer ExtensionStatus) error {
+	d.Note = strings.TrimSpace(d.Note)
+	if answer == ExtensionRefused && d.Note == "" {
+		return FieldError("note", "Say why the extension is refused.")
+	}
+	return validateText("note", d.Note, MaxExtensionNoteRunes)
 }
 
 // ExtensionService runs extension requests.
@@ -95,7 +107,8 @@ type ExtensionService interface {
 	// or is listed, or the proposed date has passed.
 	ApproveExtension(ctx context.Context, id int64, d *ExtensionDecision) (*Extension, error)
 	// RefuseExtension refuses a pending request; the note is required
-	// (EINVALID). The ladder of the current due date goes on.
+	// (EINVALID per ExtensionDecision.Validate, as for an approval's
+	// note). The ladder of the current due date goes on.
 	RefuseExtension(ctx context.Context, id int64, d *ExtensionDecision) (*Extension, error)
 	// FindExtensionByID returns ENOTFOUND for another department's.
 	FindExtensionByID(ctx context.Context, id int64) (*Extension, error)

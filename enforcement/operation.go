@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // OperationStatus is where an operation (联合执法行动) stands:
@@ -72,6 +71,15 @@ type Operation struct {
 	CreatedBy  int64        `json:"created_by"`
 	CreatedAt  time.Time    `json:"created_at"`
 	UpdatedAt  time.Time    `json:"updated_at"`
+	// CancelReason, CancelledAt and CancelledBy say why, when and by whom
+	// a cancelled operation was cancelled; empty and nil otherwise.
+	// CancelledBy.ID is the coordinator's user id (0 when the user is no
+	// longer known) and CancelledBy.Name their name as it was then. (Read
+	// from the audit trail's operation.cancelled event, not columns of
+	// operations.)
+	CancelReason string     `json:"cancel_reason,omitempty"`
+	CancelledAt  *time.Time `json:"cancelled_at,omitempty"`
+	CancelledBy  *UserRef   `json:"cancelled_by,omitempty"`
 }
 
 // OperationCreate is the input of a new draft operation.
@@ -83,9 +91,6 @@ type OperationCreate struct {
 	WindowEnd      Date     `json:"window_end"`
 	Criteria       Criteria `json:"criteria"`
 }
-
-// maxTitleRunes bounds a title: it must fit a notice and a list row.
-const maxTitleRunes = 200
 
 // maxOperationWindowDays bounds an operation's window: a campaign longer
 // than a year is a typo.
@@ -99,8 +104,8 @@ func (c *OperationCreate) Validate() error {
 	switch {
 	case c.Title == "":
 		return FieldError("title", "An operation needs a title.")
-	case utf8.RuneCountInString(c.Title) > maxTitleRunes:
-		return FieldError("title", "A title has at most %d characters.", maxTitleRunes)
+	case validateText("title", c.Title, MaxTitleRunes) != nil:
+		return validateText("title", c.Title, MaxTitleRunes)
 	case c.LeadDepartment == "":
 		return FieldError("lead_department", "Name the lead department.")
 	case c.WindowStart.IsZero() || c.WindowEnd.IsZero():

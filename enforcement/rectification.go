@@ -47,7 +47,8 @@ type HazardCreate struct {
 	Photo *AttachmentCreate `json:"-"`
 }
 
-// Validate checks the input; a negative-list hit is made major. The photo,
+// Validate checks the input; a negative-list hit is made major. The
+// description is required, at most MaxHazardDescriptionRunes. The photo,
 // when given, is checked as an attachment of at most maxPhotoBytes
 // (AttachmentCreate.Validate). It returns EINVALID with the field at fault
 // ("photo" for the photo).
@@ -63,6 +64,9 @@ func (h *HazardCreate) Validate(maxPhotoBytes int64) error {
 		return FieldError("severity", "Severity must be general or major; got %q.", h.Severity)
 	case h.Description == "":
 		return FieldError("description", "Describe the hazard.")
+	}
+	if err := validateText("description", h.Description, MaxHazardDescriptionRunes); err != nil {
+		return err
 	}
 	if h.Photo != nil {
 		if _, err := h.Photo.validate("photo", maxPhotoBytes); err != nil {
@@ -106,10 +110,22 @@ type DueRule struct {
 // MaxDueWorkingDays bounds a due date given in working days (about a year).
 const MaxDueWorkingDays = 250
 
+// MaxDueCalendarDays bounds a due date given as a date: at most 366
+// calendar days after the day of issue, as MaxDueWorkingDays bounds one
+// given in working days and an extension moves a due date by a year at
+// most. A date further off is a typing mistake (2099-01-01).
+const MaxDueCalendarDays = 366
+
+// LatestDueDate returns the latest due date a date rule accepts for an
+// order issued (or a verification failed) on issuedOn.
+func LatestDueDate(issuedOn Date) Date { return issuedOn.AddDays(MaxDueCalendarDays) }
+
 // Resolve returns the concrete due date and the stored rule text. issuedOn
-// is the day of issue in the order's time zone. It returns EINVALID when
-// neither or both are set, when the date is before the day of issue, or when
-// the number of working days is not between 1 and 250.
+// is the day of issue in the order's time zone (for a failed
+// verification's new due date, the day of the verification). It returns
+// EINVALID when neither or both are set, when the date is before the day of
+// issue or more than MaxDueCalendarDays after it (LatestDueDate), or when
+// the number of working days is not between 1 and MaxDueWorkingDays.
 func (r DueRule) Resolve(cal Calendar, issuedOn Date) (Date, string, error) {
 	switch {
 	case r.Date != nil && r.WorkingDays != nil:
@@ -117,6 +133,10 @@ func (r DueRule) Resolve(cal Calendar, issuedOn Date) (Date, string, error) {
 	case r.Date != nil:
 		if r.Date.Before(issuedOn) {
 			return Date{}, "", FieldError("due_date", "The due date %s is before the day of issue %s.", r.Date, issuedOn)
+		}
+		if latest := LatestDueDate(issuedOn); r.Date.After(latest) {
+			return Date{}, "", FieldError("due_date", "The due date %s is more than a year after the day of issue %s; pick a date no later than %s.",
+				r.Date, issuedOn, latest)
 		}
 		return *r.Date, "date", nil
 	case r.WorkingDays != nil:
@@ -187,6 +207,14 @@ type EvidenceCreate struct {
 	Text string `json:"text"`
 }
 
+// Validate trims the text and checks it: required, at most
+// MaxEvidenceTextRunes. EINVALID on the field "text".
+func (c *EvidenceCreate) Validate() error {
+	var err error
+	c.Text, err = requiredText("text", c.Text, MaxEvidenceTextRunes, "Describe the enterprise's evidence of rectification.")
+	return err
+}
+
 // VerificationCreate is the inspector's verification (复查). A failed
 // verification reopens the order with a new due date from NewDue.
 type VerificationCreate struct {
@@ -194,6 +222,18 @@ type VerificationCreate struct {
 	Passed *bool   `json:"passed"`
 	Note   string  `json:"note"`
 	NewDue DueRule `json:"new_due"`
+}
+
+// Validate trims the note and checks the input: Passed given, the note at
+// most MaxVerificationNoteRunes. The new due date of a failed verification
+// is checked by DueRule.Resolve on the day of the verification. EINVALID
+// with the field at fault.
+func (c *VerificationCreate) Validate() error {
+	c.Note = strings.TrimSpace(c.Note)
+	if c.Passed == nil {
+		return FieldError("passed", "Say whether the verification passed (true) or failed (false).")
+	}
+	return validateText("note", c.Note, MaxVerificationNoteRunes)
 }
 
 // OrderFilter selects rectification orders. A dept_lead or inspector only

@@ -32,7 +32,9 @@ type InspectorCreate struct {
 }
 
 // Validate trims the input and checks it; an omitted Active means active.
-// It returns EINVALID with the field at fault.
+// Name, certificate number, e-mail and subject are bounded by
+// MaxPersonNameRunes, MaxCertificateNoRunes, MaxEmailRunes and
+// MaxSubjectRunes. It returns EINVALID with the field at fault.
 func (c *InspectorCreate) Validate() error {
 	c.Department = strings.ToUpper(strings.TrimSpace(c.Department))
 	c.Name = strings.TrimSpace(c.Name)
@@ -53,7 +55,17 @@ func (c *InspectorCreate) Validate() error {
 	case c.Email != "" && !strings.Contains(c.Email, "@"):
 		return FieldError("email", "%q is not an e-mail address.", c.Email)
 	}
-	return nil
+	return validateTexts(c.textLimits()...)
+}
+
+// textLimits are the limits of the entry's texts (limits.go).
+func (c *InspectorCreate) textLimits() []textLimit {
+	return []textLimit{
+		{"name", c.Name, MaxPersonNameRunes},
+		{"certificate_no", c.CertificateNo, MaxCertificateNoRunes},
+		{"email", c.Email, MaxEmailRunes},
+		{"subject", c.Subject, MaxSubjectRunes},
+	}
 }
 
 // Recusal is a declared conflict of interest (回避): the inspector is never
@@ -64,8 +76,9 @@ type Recusal struct {
 	Reason       string `json:"reason"`
 }
 
-// Validate trims the reason and checks the input; it returns EINVALID with
-// the field at fault.
+// Validate trims the reason and checks the input: the reason is required,
+// at most MaxRecusalReasonRunes. It returns EINVALID with the field at
+// fault.
 func (r *Recusal) Validate() error {
 	r.Reason = strings.TrimSpace(r.Reason)
 	switch {
@@ -76,7 +89,7 @@ func (r *Recusal) Validate() error {
 	case r.Reason == "":
 		return FieldError("reason", "Say what the conflict of interest is (回避事由).")
 	}
-	return nil
+	return validateText("reason", r.Reason, MaxRecusalReasonRunes)
 }
 
 // FrequencyRule is the admin-editable number of inspections an enterprise

@@ -162,6 +162,7 @@ func checkInspectorRoster(entries []*InspectorCreate, lineOf func(i int) int) []
 				rowErrs = append(rowErrs, ImportRowError{Line: line, Field: f.field, Reason: f.reason})
 			}
 		}
+		rowErrs = append(rowErrs, textRowErrors(line, c.textLimits()...)...)
 		if c.Email != "" {
 			if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != c.Email {
 				rowErrs = append(rowErrs, ImportRowError{Line: line, Field: ColumnEmail,

@@ -26,7 +26,11 @@ type OperationService interface {
 	// the same transaction. ECONFLICT unless the operation is a draft.
 	SubmitOperation(ctx context.Context, id int64) (*Operation, error)
 	// CancelOperation cancels an operation that is not completed, and its
-	// open tasks. ECONFLICT when it is completed or already cancelled.
+	// open tasks. The reason is required, at most
+	// MaxOperationCancelReasonRunes (EINVALID, field "reason"); who
+	// cancelled, when and why are then on Operation (CancelReason,
+	// CancelledAt, CancelledBy). ECONFLICT when it is completed or already
+	// cancelled.
 	CancelOperation(ctx context.Context, id int64, reason string) (*Operation, error)
 }
 
@@ -56,11 +60,23 @@ type TaskService interface {
 	// inspectors, when fewer than two are left. ECONFLICT unless pending;
 	// EFORBIDDEN for a non-lead of that department.
 	AcceptTask(ctx context.Context, id int64, inspectorIDs []int64) (*Task, error)
-	// DeclineTask declines a pending task; the reason is required (EINVALID).
+	// DeclineTask declines a pending task; the reason is required, at
+	// most MaxDeclineReasonRunes (EINVALID, field "reason").
 	DeclineTask(ctx context.Context, id int64, reason string) (*Task, error)
 	// ReassignTask hands a declined task to department dept (coordinators
 	// only) as a new pending task with a new acceptance due date, and marks
-	// the declined one reassigned. It returns the new task.
+	// the declined one reassigned. It returns the new task. The rules:
+	//   - only a declined task is reassigned (ECONFLICT);
+	//   - the visit must be after today in the district's time zone;
+	//     a visit today or before is ECONFLICT ("the visit date has
+	//     passed");
+	//   - dept must exist, must not be a department that declined the
+	//     task (this one, or an earlier task it was reassigned from), and
+	//     must have no open task on the visit already (EINVALID, field
+	//     "department");
+	//   - the new task is due per ReassignedAcceptanceDue: the usual
+	//     working days after today, but no later than the working day
+	//     before the visit, and never before today.
 	ReassignTask(ctx context.Context, id int64, dept string) (*Task, error)
 	// FindInspectors lists the active roster of the actor's department
 	// (any department for coordinators and admins when dept is given), as
@@ -84,7 +100,10 @@ type VisitService interface {
 type RectificationService interface {
 	// IssueOrder issues a rectification order for hazards of one visit
 	// recorded by the actor's department, due per c.DueRule in the
-	// enterprise's time zone, and writes its escalation ladder.
+	// enterprise's time zone (a date at most MaxDueCalendarDays after
+	// the day of issue, on a working day), and writes its escalation
+	// ladder. EINVALID on "hazard_ids" naming only the hazards that are
+	// not the department's; ECONFLICT naming only those already ordered.
 	IssueOrder(ctx context.Context, c *OrderCreate) (*RectificationOrder, error)
 	// FindOrderByID returns the order with its escalations; ENOTFOUND for
 	// another department's order.
@@ -93,14 +112,20 @@ type RectificationService interface {
 	FindOrders(ctx context.Context, f OrderFilter) ([]*RectificationOrder, error)
 	// SubmitEvidence records the enterprise's evidence: open or overdue →
 	// submitted, and the verification falls due VerificationDueDays
-	// calendar days later. ECONFLICT in any other status.
+	// calendar days later. ECONFLICT in any other status; EINVALID per
+	// EvidenceCreate.Validate. Each submission, with its text, stays in the
+	// order's history (SupervisionService.FindOrderHistory) after a failed
+	// verification clears it from the order.
 	SubmitEvidence(ctx context.Context, id int64, c *EvidenceCreate) (*RectificationOrder, error)
 	// VerifyOrder records a verification of a submitted order. Passed closes
 	// it (verified) and cancels the escalations not yet fired; failed
-	// reopens it with the new due date and a new ladder.
+	// reopens it with the new due date and a new ladder. EINVALID per
+	// VerificationCreate.Validate, and per DueRule.Resolve from the day of
+	// the verification on the fields "new_due.…".
 	VerifyOrder(ctx context.Context, id int64, c *VerificationCreate) (*RectificationOrder, error)
 	// CancelOrder cancels an order not yet closed and its pending
-	// escalations. Department leads only.
+	// escalations. Department leads only. The reason is required, at most
+	// MaxOrderCancelReasonRunes (EINVALID, field "reason").
 	CancelOrder(ctx context.Context, id int64, reason string) (*RectificationOrder, error)
 }
 

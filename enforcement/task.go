@@ -24,6 +24,37 @@ const (
 // task: 2 working days after dispatch (DESIGN.md §3).
 const DefaultAcceptanceWorkingDays = 2
 
+// ReassignedAcceptanceDue returns the acceptance due date of a task that
+// a coordinator reassigns on today (the district's date) for a visit on
+// visitOn. The rule:
+//   - the visit must be after today: a visit today or in the past cannot
+//     be handed on (ECONFLICT, "the visit date has passed");
+//   - the due date is workingDays working days after today
+//     (DefaultAcceptanceWorkingDays for a new task), but no later than the
+//     last working day before the visit, so that the department answers
+//     before its team is due at the enterprise;
+//   - and never before today: when no working day is left between today
+//     and the visit, the task is due today.
+func ReassignedAcceptanceDue(cal Calendar, today, visitOn Date, workingDays int) (Date, error) {
+	if !visitOn.After(today) {
+		return Date{}, Errorf(ECONFLICT, "The visit date has passed: the visit is on %s and today is %s; a task can only be reassigned for a visit after today.", visitOn, today)
+	}
+	due, err := AddWorkingDays(cal, today, workingDays)
+	if err != nil {
+		return Date{}, err
+	}
+	if due.Before(visitOn) {
+		return due, nil
+	}
+	// The last working day before the visit, if there is one from today on.
+	for d := visitOn.AddDays(-1); !d.Before(today); d = d.AddDays(-1) {
+		if cal.IsWorkingDay(d) {
+			return d, nil
+		}
+	}
+	return today, nil
+}
+
 // MinInspectorsPerTask is the fewest inspectors a task may be accepted
 // with: 行政处罚法 art. 42 requires at least two enforcement officers.
 const MinInspectorsPerTask = 2

@@ -100,6 +100,29 @@ func TestBrowserDashboardAuditAdmin(t *testing.T) {
 	coord.wantText("#table-hazards", "重大隐患")
 	coord.shot("dashboard")
 
+	// In English the department names are long: rotated under the bars,
+	// each is cut with an ellipsis rather than running off the chart.
+	coord.do(chromedp.Click(`#lang-switch`), chromedp.WaitVisible(`html[lang="en"]`))
+	coord.open("/dashboard")
+	coord.do(chromedp.WaitVisible(`#chart-orders svg`), chromedp.WaitVisible(`#chart-acceptance svg`))
+	for _, chart := range []string{"orders", "acceptance"} {
+		outside, err := chromedp.Run(coord.ctx, chromedp.Evaluate[[]string](`(() => {
+			const box = document.querySelector("#chart-`+chart+`").getBoundingClientRect();
+			return [...document.querySelectorAll("#chart-`+chart+` svg text")].filter(t => {
+				const r = t.getBoundingClientRect();
+				return r.width > 0 && (r.left < box.left || r.right > box.right || r.top < box.top || r.bottom > box.bottom);
+			}).map(t => t.textContent);
+		})()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(outside) > 0 {
+			t.Errorf("chart %s: labels run off the chart in English: %q", chart, outside)
+		}
+	}
+	coord.wantText("#table-orders", "Emergency Management")
+	coord.shot("dashboard-en")
+
 	lead := b.signIn(chromium, "msa-lead", "/dashboard")
 	lead.do(chromedp.WaitVisible(`#chart-orders svg`))
 	lead.wantText("main", "本部门：市场监督管理局")
@@ -113,6 +136,10 @@ func TestBrowserDashboardAuditAdmin(t *testing.T) {
 		chromedp.SendKeys(`#action`, "task."),
 		chromedp.SendKeys(`#actor`, "周丽华"),
 		chromedp.Click(`#audit-search button[type="submit"]`),
+		// The answer's page, not the one the search was typed on: its
+		// field holds the search as an attribute (typing sets only the
+		// property).
+		chromedp.WaitVisible(chromedp.CSS(`#action[value="task."]`)),
 		chromedp.WaitVisible(`#audit-events`),
 	)
 	if txt := auditor.text("#audit-events"); !strings.Contains(txt, "task.accepted") || strings.Contains(txt, "王建国") || strings.Contains(txt, "rectification_order.") {

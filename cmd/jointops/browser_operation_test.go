@@ -107,3 +107,34 @@ func TestBrowserOperationPlanned(t *testing.T) {
 	coord.open("/operations/" + id)
 	coord.shot("operation-phone")
 }
+
+// TestBrowserOperationFormRefusesAMistypedRatio: a ratio mistyped as "5e"
+// reaches the server as typed (a number field would send "", read as "draw
+// the grade in full") and comes back with its message next to the field,
+// marked invalid for screen readers in the HTML itself; nothing is created.
+func TestBrowserOperationFormRefusesAMistypedRatio(t *testing.T) {
+	t.Parallel()
+	b := setupE2E(t)
+	chromium := newChromium(t)
+	coord := b.signIn(chromium, "coordinator", "/operations/new")
+	coord.do(chromedp.WaitVisible(`#operation-form`), chromedp.WaitVisible(`#ratio_2`))
+	coord.do(chromedp.SendKeys(`#title`, "比例输错的行动"), chromedp.SetValue(`#lead_department`, "EMB"))
+	// Type as a person does: select what the field holds, then type over it.
+	coord.do(chromedp.Focus(`#ratio_2`), chromedp.Evaluate[chromedp.Void](`document.querySelector("#ratio_2").select()`), chromedp.SendKeys(`#ratio_2`, "5e"))
+	coord.do(chromedp.Click(`#submit-operation`), chromedp.WaitVisible(chromedp.CSS(`#ratio_2-error, main h1 .status`)))
+	if got := coord.path(); got != "/operations" {
+		t.Fatalf("submitting a mistyped ratio led to %s", got)
+	}
+	coord.wantText(`#ratio_2-error`, "请填写数字")
+	state, err := chromedp.Run(coord.ctx, chromedp.Evaluate[string](
+		`(() => { const i = document.querySelector("#ratio_2"); return [i.value, i.getAttribute("aria-invalid"), i.getAttribute("aria-describedby")].join("|"); })()`))
+	if err != nil || state != "5e|true|ratio_2-error" {
+		t.Errorf("the ratio field reads %q (%v), want 5e|true|ratio_2-error", state, err)
+	}
+	coord.wantText(`#preview-estimate`, "预览是估算")
+	var ops struct{ Operations []enforcement.Operation }
+	b.must(200, "coordinator", "GET", "/api/v1/operations", nil, &ops)
+	if len(ops.Operations) != 0 {
+		t.Errorf("a refused form created %d operations", len(ops.Operations))
+	}
+}

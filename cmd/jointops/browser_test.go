@@ -30,11 +30,18 @@ func chromiumPath() string {
 // visit, for the README and for review: docs/screenshots.
 const screenshotDir = "../../docs/screenshots"
 
+// browserSlots bounds the Chromiums running at once: the browser tests run
+// in parallel with the rest, and on a two-core machine more than two
+// browsers make every page slow enough to blur what the tests measure.
+var browserSlots = make(chan struct{}, 2)
+
 // newChromium starts one headless Chromium with a fresh profile for the
 // test, with the flags that keep it off the network (this machine has none)
 // and out of the sandbox (tests run as root). It stops with the test.
 func newChromium(t *testing.T) context.Context {
 	t.Helper()
+	browserSlots <- struct{}{}
+	t.Cleanup(func() { <-browserSlots })
 	path := chromiumPath()
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("Chromium not found at %s (set CHROMIUM, or run .ci/chromium-ensure to install Debian's chromium): %v", path, err)

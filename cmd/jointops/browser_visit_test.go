@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,6 +86,16 @@ func TestBrowserVisitHazardAndOrder(t *testing.T) {
 		chromedp.WaitNotVisible(`#due_date`),
 		chromedp.Click(`#order-form input[name="hazard_ids"]`),
 		chromedp.SendKeys(`#due_working_days`, "5"),
+	)
+	// Before issuing, the page says what 5 working days come to (htmx asks
+	// the server's working-day calendar as the number is typed).
+	preview, err := chromedp.Run(inspector.ctx, chromedp.Poll[string](
+		`(function(){ var t = document.querySelector('#due_working_days-preview').textContent; return t.indexOf('→') >= 0 ? t : null; })()`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil || !strings.Contains(preview, "→ 2026年3月9日（周一）") {
+		t.Errorf("due preview = %q (%v), want → 2026年3月9日（周一）", preview, err)
+	}
+	inspector.do(
 		chromedp.Click(`#issue-order`),
 		chromedp.WaitVisible(`li.order`),
 	)

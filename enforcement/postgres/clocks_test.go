@@ -557,14 +557,116 @@ func TestOrderHistory(t *testing.T) {
 	// 5 March cancels the rest of the first ladder and opens the
 	// verification clock, which the failed verification cancels before the
 	// ladder of 20 March is written.
-	want := []string{"extension_requested", "extension_decided", "escalation_fired",
-		"escalation_cancelled", "escalation_cancelled", "escalation_cancelled",
+	want := []string{"issued", "extension_requested", "extension_decided", "escalation_fired",
+		"evidence_submitted", "escalation_cancelled", "escalation_cancelled", "escalation_cancelled",
 		"verification", "escalation_cancelled",
 		"escalation_pending", "escalation_pending", "escalation_pending", "escalation_pending"}
 	if !slices.Equal(kinds, want) {
 		t.Fatalf("history kinds %v, want %v", kinds, want)
 	}
-	if v := h[6].Verification; v == nil || v.Passed || v.NewDueOn == nil || *v.NewDueOn != d || v.Note != "未整改" {
-		t.Fatalf("verification = %+v", h[6].Verification)
+	if v := h[8].Verification; v == nil || v.Passed || v.NewDueOn == nil || *v.NewDueOn != d || v.Note != "未整改" {
+		t.Fatalf("verification = %+v", h[8].Verification)
 	}
+}
+
+// TestOrderHistoryIssueAndEvidence: an approved extension and a failed
+// verification change the order row; its history still holds the due date
+// set at issue and every submission of evidence with its text, for the
+// department's inspectors and lead, who do not read the audit trail.
+// Another department gets ENOTFOUND.
+func TestOrderHistoryIssueAndEvidence(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	o := b.issueOrder(t, b.acceptedVisit(t), 5) // due Mon 9 March
+	ext, err := b.db.RequestExtension(b.as("emb-i1"), o.ID, &enforcement.ExtensionCreate{Reason: "r", ProposedDueDate: enforcement.MustParseDate("2026-03-11")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.db.ApproveExtension(b.as("emb-lead"), ext.ID, &enforcement.ExtensionDecision{Note: "ok"}); err != nil {
+		t.Fatal(err)
+	}
+	b.clock.Advance(time.Hour)
+	first, err := b.db.SubmitEvidence(b.as("emb-i1"), o.ID, &enforcement.EvidenceCreate{Text: "  已清理库存 "})
+	if err != nil {
+		t.Fatal(err)
+	}
+	firstAt := *first.EvidenceAt
+	b.clock.Advance(time.Hour)
+	d := enforcement.MustParseDate("2026-03-20")
+	if _, err := b.db.VerifyOrder(b.as("emb-i2"), o.ID, &enforcement.VerificationCreate{Passed: ptr(false), Note: "仍超量", NewDue: enforcement.DueRule{Date: &d}}); err != nil {
+		t.Fatal(err)
+	}
+	b.clock.Advance(time.Hour)
+	second, err := b.db.SubmitEvidence(b.as("emb-lead"), o.ID, &enforcement.EvidenceCreate{Text: "已全部清理"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secondAt := *second.EvidenceAt
+
+	// recorded returns the issue and the submissions of evidence of the
+	// history as the named person reads it.
+	recorded := func(t *testing.T, key string) (*enforcement.OrderIssue, time.Time, []enforcement.OrderHistoryEntry) {
+		t.Helper()
+		h, err := b.db.FindOrderHistory(b.as(key), o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var issue *enforcement.OrderIssue
+		var issuedAt time.Time
+		var evidence []enforcement.OrderHistoryEntry
+		for _, e := range h {
+			switch e.Kind {
+			case enforcement.HistoryIssued:
+				if issue != nil || e.Issue == nil {
+					t.Fatalf("history %+v: a second issue, or one without its details", h)
+				}
+				issue, issuedAt = e.Issue, e.At
+			case enforcement.HistoryEvidenceSubmitted:
+				if e.Evidence == nil {
+					t.Fatalf("evidence entry without its details: %+v", e)
+				}
+				evidence = append(evidence, e)
+			}
+		}
+		if issue == nil {
+			t.Fatalf("no issue in the history %+v", h)
+		}
+		return issue, issuedAt, evidence
+	}
+	for _, key := range []string{"emb-i2", "emb-lead"} {
+		issue, issuedAt, evidence := recorded(t, key)
+		want := enforcement.OrderIssue{IssuedBy: b.people["emb-i1"].UserID, IssuedByName: "emb-i1",
+			DueOn: enforcement.MustParseDate("2026-03-09"), DueRule: "working_days:5"}
+		if *issue != want || !issuedAt.Equal(o.IssuedAt) {
+			t.Errorf("%s: issue %+v at %s, want %+v at %s", key, *issue, issuedAt, want, o.IssuedAt)
+		}
+		if len(evidence) != 2 {
+			t.Fatalf("%s: %d submissions of evidence, want 2", key, len(evidence))
+		}
+		if e := evidence[0]; !e.At.Equal(firstAt) || *e.Evidence != (enforcement.EvidenceSubmission{SubmittedBy: b.people["emb-i1"].UserID, SubmittedByName: "emb-i1", Text: "已清理库存"}) {
+			t.Errorf("%s: first submission %+v at %s", key, *e.Evidence, e.At)
+		}
+		if e := evidence[1]; !e.At.Equal(secondAt) || *e.Evidence != (enforcement.EvidenceSubmission{SubmittedBy: b.people["emb-lead"].UserID, SubmittedByName: "emb-lead", Text: "已全部清理"}) {
+			t.Errorf("%s: second submission %+v at %s", key, *e.Evidence, e.At)
+		}
+	}
+	for _, key := range []string{"msa-lead", "msa-i1"} {
+		_, err := b.db.FindOrderHistory(b.as(key), o.ID)
+		wantCode(t, err, enforcement.ENOTFOUND)
+	}
+
+	// An order older than its audit trail: no issue event, and events
+	// without the text. The issue comes from the row without the due date
+	// it no longer holds; the latest submission's text from the row.
+	t.Run("before the audit trail held them", func(t *testing.T) {
+		mustExec(t, b.pool, `DELETE FROM audit_events WHERE subject_kind = 'rectification_order' AND subject_id = $1 AND action = 'rectification_order.issued'`, o.ID)
+		mustExec(t, b.pool, `UPDATE audit_events SET details = details - 'text' WHERE subject_kind = 'rectification_order' AND subject_id = $1`, o.ID)
+		issue, issuedAt, evidence := recorded(t, "emb-lead")
+		if want := (enforcement.OrderIssue{IssuedBy: b.people["emb-i1"].UserID}); *issue != want || !issuedAt.Equal(o.IssuedAt) {
+			t.Errorf("issue %+v at %s, want %+v at %s", *issue, issuedAt, want, o.IssuedAt)
+		}
+		if len(evidence) != 2 || evidence[0].Evidence.Text != "" || evidence[1].Evidence.Text != "已全部清理" {
+			t.Errorf("submissions %+v", evidence)
+		}
+	})
 }

@@ -99,9 +99,16 @@ func notFound(kind string, id int64) error {
 	return enforcement.Errorf(enforcement.ENOTFOUND, "No %s %d.", kind, id)
 }
 
-// insertAudit writes an audit event in tx. The actor may be nil for work
-// done by the system (a River job).
+// insertAudit writes an audit event in tx, at the clock's now. The actor
+// may be nil for work done by the system (a River job).
 func (db *DB) insertAudit(ctx context.Context, tx pgx.Tx, a *enforcement.Actor, action string, kind enforcement.SubjectKind, id int64, details map[string]any) error {
+	return db.insertAuditAt(ctx, tx, db.Clock.Now(), a, action, kind, id, details)
+}
+
+// insertAuditAt writes an audit event in tx at the time at: the time of the
+// change it records, which the changed rows hold too (an order's history
+// places the event among them).
+func (db *DB) insertAuditAt(ctx context.Context, tx pgx.Tx, at time.Time, a *enforcement.Actor, action string, kind enforcement.SubjectKind, id int64, details map[string]any) error {
 	var actorID *int64
 	name, dept := "system", ""
 	if a != nil {
@@ -123,7 +130,7 @@ func (db *DB) insertAudit(ctx context.Context, tx pgx.Tx, a *enforcement.Actor, 
 	_, err = tx.Exec(ctx, `
 		INSERT INTO audit_events (at, actor_id, actor_name, department_code, action, subject_kind, subject_id, details)
 		VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8)`,
-		db.Clock.Now(), actorID, name, dept, action, string(kind), id, b)
+		at, actorID, name, dept, action, string(kind), id, b)
 	return err
 }
 

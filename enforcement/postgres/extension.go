@@ -130,12 +130,13 @@ func (db *DB) decideExtension(ctx context.Context, id int64, d *enforcement.Exte
 		}
 		now := db.Clock.Now()
 		details := map[string]any{"extension_id": id, "note": note, "previous_due_on": o.DueOn.String(), "proposed_due_on": e.ProposedDueOn.String()}
-		if answer == enforcement.ExtensionRefused {
-			if note == "" {
-				return enforcement.FieldError("note", "Say why the extension is refused.")
-			}
-		} else if err := db.moveDueDate(ctx, tx, o, e, now); err != nil {
+		if err := (&enforcement.ExtensionDecision{Note: note}).Validate(answer); err != nil {
 			return err
+		}
+		if answer == enforcement.ExtensionApproved {
+			if err := db.moveDueDate(ctx, tx, o, e, now); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.Exec(ctx, `UPDATE extensions SET status = $2, decided_by = $3, decided_at = $4, note = $5 WHERE id = $1`,
 			id, string(answer), a.UserID, now, note); err != nil {

@@ -4,14 +4,39 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
 	"strings"
 	"testing"
 
 	"github.com/jointops/jointops/enforcement"
 )
 
-// hazardPhotoPNG is the start of a PNG file: enough for the type to be sniffed.
-var hazardPhotoPNG = append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), make([]byte, 64)...)
+// hazardPhotoPNG is a small real PNG: a photo must decode to be stored.
+var hazardPhotoPNG = encodePhoto("png", 8, 6)
+
+// encodePhoto returns a real image of w×h pixels, encoded as "png" or "jpeg".
+func encodePhoto(format string, w, h int) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for x := range w {
+		for y := range h {
+			img.Set(x, y, color.RGBA{R: uint8(30 * x), G: 120, B: uint8(40 * y), A: 255})
+		}
+	}
+	var buf bytes.Buffer
+	var err error
+	if format == "jpeg" {
+		err = jpeg.Encode(&buf, img, nil)
+	} else {
+		err = png.Encode(&buf, img)
+	}
+	if err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
+}
 
 // addPerson signs up one more person, e.g. of a department on no visit.
 func (b *testBundle) addPerson(t *testing.T, key, dept string, role enforcement.Role) {

@@ -27,7 +27,7 @@ func (db *DB) FindNotifications(ctx context.Context, f enforcement.NotificationF
 	}
 	rows, err := db.Pool.Query(ctx, `
 		SELECT id, kind, subject_kind, subject_id, level, title_zh, title_en, created_at, read_at
-		FROM notifications WHERE user_id = $1 AND (NOT $2 OR read_at IS NULL) AND ($4 = 0 OR id < $4)
+		FROM notifications WHERE user_id = $1 AND (NOT $2 OR read_at IS NULL) AND ($4::bigint = 0 OR id < $4::bigint)
 		ORDER BY id DESC LIMIT $3`, a.UserID, f.UnreadOnly, limit, f.BeforeID)
 	if err != nil {
 		return nil, err
@@ -80,7 +80,7 @@ func (db *DB) FindAuditEvents(ctx context.Context, f enforcement.AuditFilter) ([
 	rows, err := db.Pool.Query(ctx, `
 		SELECT id, at, actor_id, actor_name, coalesce(department_code, ''), action, subject_kind, subject_id, details
 		FROM audit_events
-		WHERE ($1::text IS NULL OR subject_kind = $1) AND ($2::bigint IS NULL OR subject_id = $2) AND ($4 = 0 OR id < $4)
+		WHERE ($1::text IS NULL OR subject_kind = $1) AND ($2::bigint IS NULL OR subject_id = $2) AND ($4::bigint = 0 OR id < $4::bigint)
 		  AND ($5 = '' OR strpos(lower(actor_name), lower($5)) > 0)
 		  AND ($6 = '' OR CASE WHEN $7 THEN action = $6 ELSE starts_with(action, $6) END)
 		  AND ($8::timestamptz IS NULL OR at >= $8) AND ($9::timestamptz IS NULL OR at < $9)

@@ -122,8 +122,15 @@ func findOperations(ctx context.Context, q querier, f enforcement.OperationFilte
 		       o.status, o.seed, o.algorithm_version, o.candidate_digest, o.candidate_count, o.plan_error,
 		       o.created_by, o.created_at, o.updated_at, o.plan_summary,
 		       (SELECT count(*) FROM visits v WHERE v.operation_id = o.id),
-		       (SELECT count(*) FROM tasks t WHERE t.operation_id = o.id AND t.status <> 'cancelled')
+		       (SELECT count(*) FROM tasks t WHERE t.operation_id = o.id AND t.status <> 'cancelled'),
+		       coalesce(c.details->>'reason', ''), c.at, c.actor_id, c.actor_name
 		FROM operations o
+		-- Who cancelled, when and why are kept by the audit trail alone.
+		LEFT JOIN LATERAL (
+			SELECT a.details, a.at, a.actor_id, a.actor_name FROM audit_events a
+			WHERE o.status = 'cancelled' AND a.subject_kind = 'operation' AND a.subject_id = o.id AND a.action = 'operation.cancelled'
+			ORDER BY a.at DESC, a.id DESC LIMIT 1
+		) c ON true
 		WHERE ($1::bigint IS NULL OR o.id = $1) AND ($2::text IS NULL OR o.status = $2)
 		ORDER BY o.id DESC LIMIT $3`, f.ID, status, limit)
 	if err != nil {
@@ -133,11 +140,20 @@ func findOperations(ctx context.Context, q querier, f enforcement.OperationFilte
 		var o enforcement.Operation
 		var ws, we pgDate
 		var criteria []byte
+		var cancelledByID *int64
+		var cancelledByName *string
 		err := r.Scan(&o.ID, &o.Title, &o.LeadDepartment, &o.Departments, &ws, &we, &criteria,
 			&o.Status, &o.Seed, &o.AlgorithmVersion, &o.CandidateDigest, &o.CandidateCount, &o.PlanError,
-			&o.CreatedBy, &o.CreatedAt, &o.UpdatedAt, &o.Summary, &o.VisitCount, &o.TaskCount)
+			&o.CreatedBy, &o.CreatedAt, &o.UpdatedAt, &o.Summary, &o.VisitCount, &o.TaskCount,
+			&o.CancelReason, &o.CancelledAt, &cancelledByID, &cancelledByName)
 		if err != nil {
 			return nil, err
+		}
+		if cancelledByName != nil {
+			o.CancelledBy = &enforcement.UserRef{Name: *cancelledByName}
+			if cancelledByID != nil {
+				o.CancelledBy.ID = *cancelledByID
+			}
 		}
 		o.WindowStart, o.WindowEnd = ws.Date(), we.Date()
 		return &o, json.Unmarshal(criteria, &o.Criteria)
@@ -186,9 +202,9 @@ func (db *DB) CancelOperation(ctx context.Context, id int64, reason string) (*en
 	if err != nil {
 		return nil, err
 	}
-	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return nil, enforcement.FieldError("reason", "Say why the operation is cancelled.")
+	reason, err = enforcement.ValidateOperationCancelReason(reason)
+	if err != nil {
+		return nil, err
 	}
 	var op *enforcement.Operation
 	err = db.inTx(ctx, func(tx pgx.Tx) error {

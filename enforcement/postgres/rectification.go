@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,13 +45,31 @@ func (db *DB) IssueOrder(ctx context.Context, c *enforcement.OrderCreate) (*enfo
 			return err
 		}
 		if found != len(c.HazardIDs) {
-			return enforcement.FieldError("hazard_ids", "Some of the hazards %v are not your department's.", c.HazardIDs)
+			// Name only the hazards at fault: another department's, or none
+			// at all (the two are not told apart, as for any other id).
+			foreign, err := hazardsNotOf(ctx, tx, c.HazardIDs, a.Department)
+			if err != nil {
+				return err
+			}
+			return enforcement.FieldError("hazard_ids", "%s not your department's; an order covers only hazards %s recorded. Remove %s.",
+				hazardList(foreign), a.Department, idList(foreign))
 		}
 		if len(visits) != 1 || len(enterprises) != 1 {
 			return enforcement.FieldError("hazard_ids", "One order covers hazards of one visit only.")
 		}
 		if ordered {
-			return enforcement.Errorf(enforcement.ECONFLICT, "Some of the hazards %v are already under a rectification order.", c.HazardIDs)
+			rows, err := tx.Query(ctx, `
+				SELECT DISTINCT oh.hazard_id FROM rectification_order_hazards oh
+				JOIN rectification_orders o ON o.id = oh.rectification_order_id
+				WHERE oh.hazard_id = ANY($1) AND o.status <> 'cancelled' ORDER BY 1`, c.HazardIDs)
+			if err != nil {
+				return err
+			}
+			taken, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+			if err != nil {
+				return err
+			}
+			return enforcement.Errorf(enforcement.ECONFLICT, "%s already under a rectification order.", hazardList(taken))
 		}
 		sev := enforcement.SeverityGeneral
 		if slices.Contains(severities, string(enforcement.SeverityMajor)) {
@@ -83,7 +102,7 @@ func (db *DB) IssueOrder(ctx context.Context, c *enforcement.OrderCreate) (*enfo
 		if err := db.insertLadder(ctx, tx, id, a.Department, dueOn, loc, now, cal); err != nil {
 			return err
 		}
-		if err := db.insertAudit(ctx, tx, a, "rectification_order.issued", enforcement.SubjectRectificationOrder, id,
+		if err := db.insertAuditAt(ctx, tx, now, a, "rectification_order.issued", enforcement.SubjectRectificationOrder, id,
 			map[string]any{"hazard_ids": c.HazardIDs, "due_on": dueOn.String(), "due_rule": rule}); err != nil {
 			return err
 		}
@@ -91,6 +110,37 @@ func (db *DB) IssueOrder(ctx context.Context, c *enforcement.OrderCreate) (*enfo
 		return err
 	})
 	return order, err
+}
+
+// hazardsNotOf returns the ids among ids that are not hazards recorded by
+// department dept, in order.
+func hazardsNotOf(ctx context.Context, tx pgx.Tx, ids []int64, dept string) ([]int64, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT x FROM unnest($1::bigint[]) x
+		WHERE NOT EXISTS (SELECT 1 FROM hazards h WHERE h.id = x AND h.department_code = $2)
+		ORDER BY x`, ids, dept)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
+
+// hazardList names hazards as the subject of a sentence: "Hazard 12 is"
+// or "Hazards 12, 14 are".
+func hazardList(ids []int64) string {
+	if len(ids) == 1 {
+		return "Hazard " + idList(ids) + " is"
+	}
+	return "Hazards " + idList(ids) + " are"
+}
+
+// idList writes ids as "12, 14".
+func idList(ids []int64) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(s, ", ")
 }
 
 // requireWorkingDay refuses a due date that is not a working day: an
@@ -228,17 +278,18 @@ func lockOrder(ctx context.Context, tx pgx.Tx, a *enforcement.Actor, id int64) (
 
 // SubmitEvidence records the enterprise's evidence and starts the
 // verification clock (VerificationDueDays calendar days). The ladder of
-// the due date stops: the enterprise answered in time.
+// the due date stops: the enterprise answered in time. The audit event
+// rectification_order.evidence_submitted holds the text.
 func (db *DB) SubmitEvidence(ctx context.Context, id int64, c *enforcement.EvidenceCreate) (*enforcement.RectificationOrder, error) {
 	a, err := enforcement.RequireRole(ctx, enforcement.RoleInspector, enforcement.RoleDeptLead)
 	if err != nil {
 		return nil, err
 	}
-	text := strings.TrimSpace(c.Text)
 	return db.changeOrder(ctx, a, id, func(tx pgx.Tx, o *enforcement.RectificationOrder, now time.Time) (string, map[string]any, error) {
-		if text == "" {
-			return "", nil, enforcement.FieldError("text", "Describe the enterprise's evidence of rectification.")
+		if err := c.Validate(); err != nil {
+			return "", nil, err
 		}
+		text := c.Text
 		if o.Status != enforcement.OrderOpen && o.Status != enforcement.OrderOverdue {
 			return "", nil, enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s; evidence is recorded on an open or overdue order.", id, o.Status)
 		}
@@ -266,7 +317,10 @@ func (db *DB) SubmitEvidence(ctx context.Context, id int64, c *enforcement.Evide
 			id, o.Department, verifyBy.UTC(), verifyAt); err != nil {
 			return "", nil, err
 		}
-		return "rectification_order.evidence_submitted", map[string]any{"verification_due_on": verifyBy.String()}, nil
+		// The text goes into the audit event too: a failed verification
+		// clears it from the order, and the order's history shows every
+		// submission (FindOrderHistory).
+		return "rectification_order.evidence_submitted", map[string]any{"verification_due_on": verifyBy.String(), "text": text}, nil
 	})
 }
 
@@ -281,16 +335,16 @@ func (db *DB) VerifyOrder(ctx context.Context, id int64, c *enforcement.Verifica
 		if o.Status != enforcement.OrderSubmitted {
 			return "", nil, enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s; only an order with evidence submitted can be verified.", id, o.Status)
 		}
+		if err := c.Validate(); err != nil {
+			return "", nil, err
+		}
 		if err := cancelEscalations(ctx, tx, enforcement.SubjectVerification, id, now); err != nil {
 			return "", nil, err
 		}
 		var verificationID int64
 		if err := tx.QueryRow(ctx, `INSERT INTO verifications (rectification_order_id, passed, note, verified_by, verified_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			id, c.Passed != nil && *c.Passed, c.Note, a.UserID, now).Scan(&verificationID); err != nil {
+			id, *c.Passed, c.Note, a.UserID, now).Scan(&verificationID); err != nil {
 			return "", nil, err
-		}
-		if c.Passed == nil {
-			return "", nil, enforcement.FieldError("passed", "Say whether the verification passed (true) or failed (false).")
 		}
 		if *c.Passed {
 			_, err := tx.Exec(ctx, `
@@ -339,10 +393,10 @@ func (db *DB) CancelOrder(ctx context.Context, id int64, reason string) (*enforc
 	if err != nil {
 		return nil, err
 	}
-	reason = strings.TrimSpace(reason)
 	return db.changeOrder(ctx, a, id, func(tx pgx.Tx, o *enforcement.RectificationOrder, now time.Time) (string, map[string]any, error) {
-		if reason == "" {
-			return "", nil, enforcement.FieldError("reason", "Say why the order is cancelled.")
+		reason, err := enforcement.ValidateOrderCancelReason(reason)
+		if err != nil {
+			return "", nil, err
 		}
 		if o.Status.Closed() {
 			return "", nil, enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s already.", id, o.Status)
@@ -361,7 +415,8 @@ func (db *DB) CancelOrder(ctx context.Context, id int64, reason string) (*enforc
 }
 
 // changeOrder locks an order the actor's department owns, applies change,
-// writes the audit event it names, and returns the order as it is now.
+// writes the audit event it names at the time of the change, and returns
+// the order as it is now.
 func (db *DB) changeOrder(ctx context.Context, a *enforcement.Actor, id int64,
 	change func(tx pgx.Tx, o *enforcement.RectificationOrder, now time.Time) (string, map[string]any, error)) (*enforcement.RectificationOrder, error) {
 	var order *enforcement.RectificationOrder
@@ -378,7 +433,7 @@ func (db *DB) changeOrder(ctx context.Context, a *enforcement.Actor, id int64,
 		if err != nil {
 			return err
 		}
-		if err := db.insertAudit(ctx, tx, a, action, enforcement.SubjectRectificationOrder, id, details); err != nil {
+		if err := db.insertAuditAt(ctx, tx, now, a, action, enforcement.SubjectRectificationOrder, id, details); err != nil {
 			return err
 		}
 		order, err = findOrder(ctx, tx, "", id)

@@ -420,10 +420,13 @@ func (db *DB) issueRegistryOrder(ctx context.Context, c *registryOrder) (*issued
 		if err != nil {
 			return err
 		}
-		due := c.dueOn
-		dueOn, rule, err := enforcement.DueRule{Date: &due}.Resolve(cal, enforcement.DateOf(now.In(loc)))
-		if err != nil {
-			return err
+		// The registry's due date is a recorded fact, not a date an
+		// inspector picks: DueRule.Resolve's cap of a year after issue
+		// does not apply (OSHA abatement periods run longer), only that
+		// it is not before the day of issue.
+		dueOn, rule := c.dueOn, "date"
+		if issuedOn := enforcement.DateOf(now.In(loc)); dueOn.Before(issuedOn) {
+			return enforcement.FieldError("due_date", "The due date %s is before the day of issue %s.", dueOn, issuedOn)
 		}
 		if err := tx.QueryRow(ctx, `
 			INSERT INTO hazards (visit_id, enterprise_id, department_code, severity, negative_list, description, recorded_by, found_at)

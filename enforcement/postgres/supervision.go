@@ -3,6 +3,7 @@ package postgres
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -66,9 +67,9 @@ func (db *DB) FindListedOrders(ctx context.Context) ([]*enforcement.ListedOrder,
 	})
 }
 
-// FindOrderHistory returns an order's verifications, extensions and
-// escalations (of the due dates and of the verification clock) in time
-// order.
+// FindOrderHistory returns an order's issue, submissions of evidence,
+// verifications, extensions and escalations (of the due dates and of the
+// verification clock) in time order.
 func (db *DB) FindOrderHistory(ctx context.Context, orderID int64) ([]enforcement.OrderHistoryEntry, error) {
 	a, err := enforcement.RequireActor(ctx)
 	if err != nil {
@@ -76,23 +77,37 @@ func (db *DB) FindOrderHistory(ctx context.Context, orderID int64) ([]enforcemen
 	}
 	var out []enforcement.OrderHistoryEntry
 	err = pgx.BeginTxFunc(ctx, db.Pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
-		var visible bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM rectification_orders WHERE id = $1 AND ($2 = '' OR department_code = $2))`,
-			orderID, deptScope(a)).Scan(&visible); err != nil {
-			return err
-		} else if !visible {
+		var o orderRecord
+		var dueOn pgDate
+		err := tx.QueryRow(ctx, `
+			SELECT issued_at, coalesce(issued_by, 0), due_on, due_rule, evidence, evidence_at
+			FROM rectification_orders WHERE id = $1 AND ($2 = '' OR department_code = $2)`,
+			orderID, deptScope(a)).Scan(&o.issuedAt, &o.issuedBy, &dueOn, &o.dueRule, &o.evidence, &o.evidenceAt)
+		if errors.Is(err, pgx.ErrNoRows) {
 			return notFound("rectification order", orderID)
+		} else if err != nil {
+			return err
 		}
+		o.dueOn = dueOn.Date()
 		verifications, err := findVerifications(ctx, tx, orderID)
 		if err != nil {
 			return err
 		}
-		for _, v := range verifications {
-			out = append(out, enforcement.OrderHistoryEntry{At: v.VerifiedAt, Kind: enforcement.HistoryVerification, Verification: v})
-		}
 		extensions, err := findExtensions(ctx, tx, "", &orderID, nil)
 		if err != nil {
 			return err
+		}
+		o.dueMoved = slices.ContainsFunc(verifications, func(v *enforcement.Verification) bool { return v.NewDueOn != nil }) ||
+			slices.ContainsFunc(extensions, func(e *enforcement.Extension) bool { return e.Status == enforcement.ExtensionApproved })
+		// The issue and the submissions first: a verification, a decision
+		// or the ladder at the same instant follows them.
+		recorded, err := findOrderRecords(ctx, tx, orderID, &o)
+		if err != nil {
+			return err
+		}
+		out = append(out, recorded...)
+		for _, v := range verifications {
+			out = append(out, enforcement.OrderHistoryEntry{At: v.VerifiedAt, Kind: enforcement.HistoryVerification, Verification: v})
 		}
 		for _, e := range extensions {
 			out = append(out, enforcement.OrderHistoryEntry{At: e.CreatedAt, Kind: enforcement.HistoryExtensionRequested, Extension: e})
@@ -114,6 +129,89 @@ func (db *DB) FindOrderHistory(ctx context.Context, orderID int64) ([]enforcemen
 	// verification before the ladder it cancelled or wrote).
 	slices.SortStableFunc(out, func(a, b enforcement.OrderHistoryEntry) int { return a.At.Compare(b.At) })
 	return out, nil
+}
+
+// orderRecord is what the order row says of its issue and its latest
+// evidence, for findOrderRecords.
+type orderRecord struct {
+	issuedAt   time.Time
+	issuedBy   int64
+	dueOn      enforcement.Date
+	dueRule    string
+	evidence   string
+	evidenceAt *time.Time
+	// dueMoved is true once an approved extension or a failed
+	// verification has moved the due date since the issue.
+	dueMoved bool
+}
+
+// findOrderRecords returns the issue and each submission of evidence of an
+// order as history entries, from the order's own audit events
+// (rectification_order.issued, rectification_order.evidence_submitted):
+// the order row keeps only the current due date and the latest evidence,
+// which a failed verification clears. The caller has checked that the
+// actor sees the order; these events of it are part of what they see.
+//
+// An order older than its audit trail gets its issue from the row, with
+// the due date only when nothing has moved it since; a submission recorded
+// before its event held the text gets the row's evidence when it is the
+// latest (o.evidenceAt is set only between a submission and the next
+// verification).
+func findOrderRecords(ctx context.Context, q querier, orderID int64, o *orderRecord) ([]enforcement.OrderHistoryEntry, error) {
+	rows, err := q.Query(ctx, `
+		SELECT at, coalesce(actor_id, 0), actor_name, action,
+		       coalesce(details->>'due_on', ''), coalesce(details->>'due_rule', ''), details->>'text'
+		FROM audit_events
+		WHERE subject_kind = 'rectification_order' AND subject_id = $1
+		  AND action IN ('rectification_order.issued', 'rectification_order.evidence_submitted')
+		ORDER BY id`, orderID)
+	if err != nil {
+		return nil, err
+	}
+	var issue *enforcement.OrderHistoryEntry
+	var evidence []enforcement.OrderHistoryEntry
+	var at time.Time
+	var by int64
+	var name, action, dueOn, dueRule string
+	var text *string
+	_, err = pgx.ForEachRow(rows, []any{&at, &by, &name, &action, &dueOn, &dueRule, &text}, func() error {
+		switch action {
+		case "rectification_order.issued":
+			i := &enforcement.OrderIssue{IssuedBy: by, IssuedByName: name, DueRule: dueRule}
+			if d, err := enforcement.ParseDate(dueOn); err == nil {
+				i.DueOn = d
+			}
+			// At the row's time of issue, which the event's equals but for
+			// events written before they shared the transaction's now.
+			issue = &enforcement.OrderHistoryEntry{At: o.issuedAt, Kind: enforcement.HistoryIssued, Issue: i}
+		default:
+			e := &enforcement.EvidenceSubmission{SubmittedBy: by, SubmittedByName: name}
+			if text != nil {
+				e.Text = *text
+			}
+			evidence = append(evidence, enforcement.OrderHistoryEntry{At: at, Kind: enforcement.HistoryEvidenceSubmitted, Evidence: e})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if issue == nil {
+		i := &enforcement.OrderIssue{IssuedBy: o.issuedBy}
+		if !o.dueMoved {
+			i.DueOn, i.DueRule = o.dueOn, o.dueRule
+		}
+		issue = &enforcement.OrderHistoryEntry{At: o.issuedAt, Kind: enforcement.HistoryIssued, Issue: i}
+	}
+	if o.evidenceAt != nil {
+		if n := len(evidence); n == 0 {
+			evidence = append(evidence, enforcement.OrderHistoryEntry{At: *o.evidenceAt, Kind: enforcement.HistoryEvidenceSubmitted,
+				Evidence: &enforcement.EvidenceSubmission{Text: o.evidence}})
+		} else if latest := evidence[n-1].Evidence; latest.Text == "" {
+			latest.Text = o.evidence
+		}
+	}
+	return append([]enforcement.OrderHistoryEntry{*issue}, evidence...), nil
 }
 
 func findVerifications(ctx context.Context, q querier, orderID int64) ([]*enforcement.Verification, error) {

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 
@@ -245,13 +246,14 @@ func (db *DB) DeclineTask(ctx context.Context, id int64, reason string) (*enforc
 	if err != nil {
 		return nil, err
 	}
-	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return nil, enforcement.FieldError("reason", "Say why the task is declined; the coordinator reads it to reassign the task.")
-	}
 	var task *enforcement.Task
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		// Visibility first: another department's task is not found, whatever the reason.
 		if _, err := lockTaskForLead(ctx, tx, a, id); err != nil {
+			return err
+		}
+		reason, err := enforcement.ValidateDeclineReason(reason)
+		if err != nil {
 			return err
 		}
 		now := db.Clock.Now()
@@ -277,6 +279,10 @@ func (db *DB) DeclineTask(ctx context.Context, id int64, reason string) (*enforc
 }
 
 // ReassignTask hands a declined task to a department as a new pending task.
+// The department must not be one that declined the task (this task, or an
+// earlier task it was reassigned from); the visit must be after today; and
+// the new task is due per enforcement.ReassignedAcceptanceDue: before the
+// visit day, never before today.
 func (db *DB) ReassignTask(ctx context.Context, id int64, dept string) (*enforcement.Task, error) {
 	a, err := enforcement.RequireRole(ctx, enforcement.RoleCoordinator)
 	if err != nil {
@@ -289,14 +295,38 @@ func (db *DB) ReassignTask(ctx context.Context, id int64, dept string) (*enforce
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var status enforcement.TaskStatus
 		var visitID, operationID int64
-		if err := tx.QueryRow(ctx, `SELECT status, visit_id, operation_id FROM tasks WHERE id = $1 FOR UPDATE`, id).
-			Scan(&status, &visitID, &operationID); err != nil {
+		var visitOn pgDate
+		if err := tx.QueryRow(ctx, `
+			SELECT t.status, t.visit_id, t.operation_id, v.scheduled_on
+			FROM tasks t JOIN visits v ON v.id = t.visit_id WHERE t.id = $1 FOR UPDATE OF t`, id).
+			Scan(&status, &visitID, &operationID, &visitOn); err != nil {
 			return interpretError(err)
 		}
 		if status != enforcement.TaskDeclined {
 			return enforcement.Errorf(enforcement.ECONFLICT, "Task %d is %s; only a declined task can be reassigned.", id, status)
 		}
+		now := db.Clock.Now()
+		dueOn, err := enforcement.ReassignedAcceptanceDue(db.Calendar, enforcement.DateOf(now.In(db.Location)), visitOn.Date(), db.AcceptanceWorkingDays)
+		if err != nil {
+			return err
+		}
+		dueAt := enforcement.EndOfDay(dueOn, db.Location)
 		if err := checkCodes(ctx, tx, "departments", "department", []string{dept}); err != nil {
+			return err
+		}
+		// The department that declined the task, here or on an earlier
+		// task it was reassigned from, does not get it back.
+		var declinedOn int64
+		err = tx.QueryRow(ctx, `
+			WITH RECURSIVE chain AS (
+				SELECT id, department_code FROM tasks WHERE id = $1
+				UNION ALL
+				SELECT t.id, t.department_code FROM tasks t JOIN chain c ON t.reassigned_to = c.id
+			)
+			SELECT id FROM chain WHERE department_code = $2 ORDER BY id DESC LIMIT 1`, id, dept).Scan(&declinedOn)
+		if err == nil {
+			return enforcement.FieldError("department", "%s declined this task (task #%d); hand it to another department.", dept, declinedOn)
+		} else if !errors.Is(err, pgx.ErrNoRows) {
 			return err
 		}
 		var busy bool
@@ -306,11 +336,6 @@ func (db *DB) ReassignTask(ctx context.Context, id int64, dept string) (*enforce
 		}
 		if busy {
 			return enforcement.FieldError("department", "%s already has a task on this visit.", dept)
-		}
-		now := db.Clock.Now()
-		dueOn, dueAt, err := db.acceptanceDue(now)
-		if err != nil {
-			return err
 		}
 		var newID int64
 		if err := tx.QueryRow(ctx, `

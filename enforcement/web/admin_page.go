@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -39,6 +40,9 @@ type adminPage struct {
 	// Section names the form that failed ("department:EMB", "remits",
 	// "policy:general", "calendar"): that form shows the values typed.
 	Section string
+	// Cleared are the departments the remit form, as submitted, would
+	// leave with no industry at all: the form asks to confirm that.
+	Cleared []string
 }
 
 // adminDepartment is a department row with the value its form shows.
@@ -115,6 +119,7 @@ func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, year int, s
 		for _, v := range f.Values["remit"] {
 			p.Remit[v] = true
 		}
+		p.Cleared = remitsCleared(depts, p.Remit)
 	}
 	if p.Industries, err = s.References.FindIndustries(ctx); err != nil {
 		s.htmlError(w, r, err)
@@ -170,11 +175,19 @@ func (s *Server) handleAdminDepartment(w http.ResponseWriter, r *http.Request) {
 
 // handleAdminRemits answers POST /admin/remits with the checked cells of
 // the matrix as fields remit=DEPT/INDUSTRY: it sets each pair that changed
-// (one audit event each) and leaves the rest alone.
+// (one audit event each) and leaves the rest alone. A pair that is not a
+// department and an industry of the matrix is refused (422), as is a save
+// that leaves a department that had a remit with none, unless the field
+// confirm_empty=yes confirms it.
 func (s *Server) handleAdminRemits(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	if _, err := enforcement.RequireRole(ctx, enforcement.RoleAdmin); err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
 	_ = r.ParseForm()
 	f := newForm(r)
+	l := s.localizerFor(r)
 	depts, err := s.Statistics.FindDepartmentSettings(ctx)
 	if err != nil {
 		s.htmlError(w, r, err)
@@ -185,19 +198,48 @@ func (s *Server) handleAdminRemits(w http.ResponseWriter, r *http.Request) {
 		s.htmlError(w, r, err)
 		return
 	}
+	year := s.now().In(s.Location).Year()
+	known := map[string]bool{}
+	for _, d := range depts {
+		for _, ind := range industries {
+			known[d.Code+"/"+ind.Code] = true
+		}
+	}
+	wanted := map[string]bool{}
+	var bad []string
+	for _, v := range f.Values["remit"] {
+		if !known[v] {
+			if len(bad) < 5 && !slices.Contains(bad, v) {
+				bad = append(bad, v)
+			}
+			continue
+		}
+		wanted[v] = true
+	}
+	if len(bad) > 0 {
+		// A tampered or stale form: say so, and save nothing.
+		f.Message = l.T("admin.remits.error_pairs", "Values", strings.Join(bad, l.T("admin.remits.sep")))
+		s.renderAdmin(w, r, year, "remits", f)
+		return
+	}
+	if cleared := remitsCleared(depts, wanted); len(cleared) > 0 && f.Get("confirm_empty") != "yes" {
+		f.Errors["confirm_empty"] = l.T("admin.remits.error_confirm")
+		s.renderAdmin(w, r, year, "remits", f)
+		return
+	}
 	for _, d := range depts {
 		covered := map[string]bool{}
 		for _, ind := range d.Industries {
 			covered[ind] = true
 		}
 		for _, ind := range industries {
-			want := f.Has("remit", d.Code+"/"+ind.Code)
+			want := wanted[d.Code+"/"+ind.Code]
 			if want == covered[ind.Code] {
 				continue
 			}
 			if err := s.Roster.SetRemit(ctx, d.Code, ind.Code, want); err != nil {
 				if f.Fail(err, nil) {
-					s.renderAdmin(w, r, s.now().In(s.Location).Year(), "remits", f)
+					s.renderAdmin(w, r, year, "remits", f)
 					return
 				}
 				s.htmlError(w, r, err)
@@ -206,4 +248,26 @@ func (s *Server) handleAdminRemits(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	redirectFlash(w, r, "/admin#remits", "admin.remits.saved")
+}
+
+// remitsCleared returns the codes of the departments that cover some
+// industry today and none in wanted ("DEPT/INDUSTRY" pairs).
+func remitsCleared(depts []*enforcement.DepartmentSettings, wanted map[string]bool) []string {
+	var out []string
+	for _, d := range depts {
+		if len(d.Industries) == 0 {
+			continue
+		}
+		kept := false
+		for k := range wanted {
+			if strings.HasPrefix(k, d.Code+"/") {
+				kept = true
+				break
+			}
+		}
+		if !kept {
+			out = append(out, d.Code)
+		}
+	}
+	return out
 }

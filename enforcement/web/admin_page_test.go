@@ -93,3 +93,69 @@ func TestAdminCalendar(t *testing.T) {
 	}
 	b.post(t, "admin", "/admin/calendar/2027-10-09/delete", nil).want(http.StatusNotFound)
 }
+
+// checkedRemits reads the pairs the admin page's remit matrix shows ticked.
+func checkedRemits(body string) []string {
+	var out []string
+	for _, part := range strings.Split(body, `name="remit" value="`)[1:] {
+		v := part[:strings.Index(part, `"`)]
+		if strings.Contains(part[:strings.Index(part, ">")], "checked") {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func TestAdminRemitRefusesTamperedPairs(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	before := checkedRemits(b.page(t, "admin", "/admin", http.StatusOK))
+	for _, bad := range []string{"ZZZ/1411", "garbage", "EMB/0000", "EMB/"} {
+		form := url.Values{"remit": append([]string{bad}, before[1:]...)}
+		body := b.post(t, "admin", "/admin/remits", form).want(http.StatusUnprocessableEntity).Body.String()
+		wantIn(t, body, "矩阵中没有这些部门/行业组合："+bad, "未保存任何更改")
+	}
+	// Nothing was saved, not even the pair left out.
+	if after := checkedRemits(b.page(t, "admin", "/admin", http.StatusOK)); strings.Join(after, " ") != strings.Join(before, " ") {
+		t.Errorf("a refused save changed the remit:\nbefore %v\nafter  %v", before, after)
+	}
+	b.post(t, "emb-lead", "/admin/remits", url.Values{"remit": before}).want(http.StatusForbidden)
+}
+
+func TestAdminRemitAsksBeforeClearingADepartment(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	before := checkedRemits(b.page(t, "admin", "/admin", http.StatusOK))
+	// Nothing ticked: every department would lose its remit.
+	body := b.post(t, "admin", "/admin/remits", url.Values{}).want(http.StatusUnprocessableEntity).Body.String()
+	wantIn(t, body, `id="confirm_empty-error"`, "下列部门将不再负责任何行业", `name="confirm_empty" value="yes"`,
+		`aria-invalid="true" aria-describedby="confirm_empty-error"`, "应急管理局", "市场监督管理局")
+	if after := checkedRemits(b.page(t, "admin", "/admin", http.StatusOK)); len(after) != len(before) {
+		t.Fatalf("the remit changed without confirmation: %d pairs, was %d", len(after), len(before))
+	}
+	// Clearing one department only: that department is named, and the
+	// ticks typed are kept.
+	var keep []string
+	for _, v := range before {
+		if !strings.HasPrefix(v, "EMB/") {
+			keep = append(keep, v)
+		}
+	}
+	body = b.post(t, "admin", "/admin/remits", url.Values{"remit": keep}).want(http.StatusUnprocessableEntity).Body.String()
+	confirm := body[strings.Index(body, `class="confirm-empty"`):]
+	confirm = confirm[:strings.Index(confirm, "</div>")]
+	wantIn(t, confirm, "应急管理局")
+	if strings.Contains(confirm, "市场监督管理局") {
+		t.Errorf("the confirmation names a department that keeps its remit:\n%s", confirm)
+	}
+	if got := checkedRemits(body); strings.Join(got, " ") != strings.Join(keep, " ") {
+		t.Errorf("the refused form shows %v ticked, want %v", got, keep)
+	}
+	// Confirmed: saved.
+	b.post(t, "admin", "/admin/remits", url.Values{"remit": keep, "confirm_empty": {"yes"}}).want(http.StatusSeeOther)
+	for _, v := range checkedRemits(b.page(t, "admin", "/admin", http.StatusOK)) {
+		if strings.HasPrefix(v, "EMB/") {
+			t.Errorf("EMB still covers %s", v)
+		}
+	}
+}

@@ -2,6 +2,9 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -38,12 +41,67 @@ type auditPage struct {
 	Paged bool
 }
 
-// auditRow is one audit event with its details as compact JSON.
+// auditRow is one audit event with its details as a list of names and
+// values.
 type auditRow struct {
 	*enforcement.AuditEvent
-	DetailsJSON string
+	Details []auditDetail
 	// Link is the page of the subject, or "" when it has none.
 	Link string
+}
+
+// auditDetail is one entry of an audit event's details, its value as text.
+type auditDetail struct {
+	Key, Value string
+}
+
+// auditDetails lists details sorted by name, each value readable: text as
+// it is, numbers in full (no exponent), true/false, a list of plain values
+// joined by commas, and anything nested as compact JSON.
+func auditDetails(details map[string]any) []auditDetail {
+	out := make([]auditDetail, 0, len(details))
+	for _, k := range slices.Sorted(maps.Keys(details)) {
+		out = append(out, auditDetail{Key: k, Value: auditValue(details[k], true)})
+	}
+	return out
+}
+
+// auditValue writes v as text; top is false inside a list.
+func auditValue(v any, top bool) string {
+	switch x := v.(type) {
+	case nil:
+		return "—"
+	case string:
+		return x
+	case bool:
+		return strconv.FormatBool(x)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case json.Number:
+		return x.String()
+	case int, int32, int64:
+		return fmt.Sprint(x)
+	case []any:
+		if top {
+			parts := make([]string, 0, len(x))
+			plain := true
+			for _, e := range x {
+				switch e.(type) {
+				case map[string]any, []any:
+					plain = false
+				}
+				parts = append(parts, auditValue(e, false))
+			}
+			if plain {
+				return strings.Join(parts, ", ")
+			}
+		}
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
 }
 
 // handleAuditPage answers GET /audit?actor=&subject_kind=&subject_id=
@@ -86,10 +144,17 @@ func (s *Server) handleAuditPage(w http.ResponseWriter, r *http.Request) {
 	if !filter.From.IsZero() && !filter.To.IsZero() && filter.To.Before(filter.From) {
 		f.Errors["to"] = l.T("audit.error.range")
 	}
-	if v := q.Get("before_id"); v != "" {
-		filter.BeforeID, _ = strconv.ParseInt(v, 10, 64)
+	if v := strings.TrimSpace(q.Get("before_id")); v != "" {
+		// A pager link's value: a positive event id. The store compares it
+		// as a 32-bit integer, so a larger one is refused here rather than
+		// failing there.
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id < 1 || id > math.MaxInt32 {
+			f.Message = l.T("audit.error.pager")
+		}
+		filter.BeforeID = id
 	}
-	p := auditPage{Kinds: auditSubjectKinds, Paged: filter.BeforeID > 0}
+	p := auditPage{Kinds: auditSubjectKinds, Paged: q.Get("before_id") != ""}
 	if f.Failed() {
 		// Still ask the service, so that a role without access gets 403
 		// and not a form.
@@ -107,10 +172,7 @@ func (s *Server) handleAuditPage(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, e := range events {
 		row := auditRow{AuditEvent: e}
-		if len(e.Details) > 0 {
-			b, _ := json.Marshal(e.Details)
-			row.DetailsJSON = string(b)
-		}
+		row.Details = auditDetails(e.Details)
 		if path := subjectPath(e.SubjectKind, e.SubjectID); path != "/" {
 			row.Link = path
 		}

@@ -69,3 +69,47 @@ func TestAuditPageRefusesLeads(t *testing.T) {
 		}
 	}
 }
+
+func TestAuditPageRefusesABadPagerValue(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.plannedOperation(t)
+	// Past the store's 32-bit id, negative, zero or not a number: a
+	// message, not a 500, and the link back to the newest events.
+	for _, v := range []string{"3000000000", "-5", "0", "abc", "1e3"} {
+		body := b.page(t, "auditor", "/audit?actor=协调&before_id="+v, http.StatusUnprocessableEntity)
+		wantIn(t, body, "翻页链接无效", `value="协调"`, "回到最新")
+	}
+	body := b.page(t, "auditor", "/audit?before_id=2147483647", http.StatusOK)
+	wantIn(t, body, "operation.created")
+}
+
+func TestAuditPageDetailsAreReadable(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	if _, err := b.pool.Exec(b.ctx, `
+		INSERT INTO audit_events (at, actor_name, action, subject_kind, subject_id, details)
+		VALUES (now(), 'loader', 'operation.cancelled', 'operation', 7,
+		        '{"reason": "上级通知\"暂停\"", "count": 3000000000, "share": 0.3, "departments": ["EMB", "MSA"], "ok": true, "none": null, "steps": [{"level": 1}]}')`); err != nil {
+		t.Fatal(err)
+	}
+	body := b.page(t, "auditor", "/audit?actor=loader", http.StatusOK)
+	wantIn(t, body, `<dl class="details">`,
+		`<dt>count</dt><dd>3000000000</dd>`, `<dt>departments</dt><dd>EMB, MSA</dd>`, `<dt>none</dt><dd>—</dd>`,
+		`<dt>ok</dt><dd>true</dd>`, `<dt>reason</dt><dd>上级通知&#34;暂停&#34;</dd>`, `<dt>share</dt><dd>0.3</dd>`,
+		`<dt>steps</dt><dd>[{&#34;level&#34;:1}]</dd>`)
+	// In name order, and no raw JSON object.
+	if strings.Index(body, "<dt>count</dt>") > strings.Index(body, "<dt>steps</dt>") || strings.Contains(body, `{&#34;reason&#34;`) {
+		t.Errorf("details are not a sorted list:\n%s", body)
+	}
+}
+
+func TestAuditPageDateRange(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	body := b.page(t, "auditor", "/audit?from=2026-03-05&to=2026-03-01", http.StatusUnprocessableEntity)
+	wantIn(t, body, `id="to-error"`, "截止日期不能早于起始日期", `value="2026-03-05"`, `value="2026-03-01"`,
+		`aria-invalid="true" aria-describedby="to-error"`)
+	body = b.page(t, "auditor", "/audit?to=2026-02-31", http.StatusUnprocessableEntity)
+	wantIn(t, body, `id="to-error"`, "日期格式应为")
+}

@@ -50,7 +50,7 @@ func (b *testBundle) upload(t *testing.T, who, path, filename string, data []byt
 }
 
 var (
-	pngBytes = append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), bytes.Repeat([]byte{7}, 600)...)
+	pngBytes = encodePNG(8, 8) // a real image: uploads must decode
 	pdfBytes = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
 )
 
@@ -140,7 +140,8 @@ func TestExtensionAPI(t *testing.T) {
 		History []enforcement.OrderHistoryEntry `json:"history"`
 	}
 	b.do(t, "auditor", "GET", "/api/v1/rectification-orders/"+oid+"/history", nil).want(http.StatusOK).decode(&history)
-	if len(history.History) < 2 || history.History[0].Kind != enforcement.HistoryExtensionRequested || history.History[1].Kind != enforcement.HistoryExtensionDecided {
+	if len(history.History) < 3 || history.History[0].Kind != enforcement.HistoryIssued ||
+		history.History[1].Kind != enforcement.HistoryExtensionRequested || history.History[2].Kind != enforcement.HistoryExtensionDecided {
 		t.Fatalf("history = %+v", history.History)
 	}
 	b.do(t, "msa-lead", "GET", "/api/v1/rectification-orders/"+oid+"/history", nil).problem(http.StatusNotFound, "/not_found")

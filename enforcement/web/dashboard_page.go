@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -23,8 +24,11 @@ type dashboardPage struct {
 	Departments []enforcement.Department
 	// Totals sum the rows of Orders.
 	Totals enforcement.DepartmentOrders
-	// ClosureNow is the closure rate of the current week, in percent.
-	ClosureNow float64
+	// ClosureNow is the closure rate of the current week, in percent;
+	// HasClosureNow is false when no order was issued so far, and the
+	// rate is "—" rather than 0 %.
+	ClosureNow    float64
+	HasClosureNow bool
 	// The charts' specifications, as JSON for the data-chart attribute
 	// that static/dashboard.js reads (the page allows no inline script).
 	OrdersChart, ClosureChart, HazardsChart, AcceptanceChart string
@@ -48,10 +52,13 @@ type chartSpec struct {
 // stacked. Colour is never the only signal: dashboard.js adds decal
 // patterns, and every chart has a table beside it.
 type chartSeries struct {
-	Name  string    `json:"name"`
-	Data  []float64 `json:"data"`
-	Stack string    `json:"stack,omitempty"`
-	Color string    `json:"color"`
+	Name string `json:"name"`
+	// Data holds a value per category; nil (JSON null) where there is
+	// none, such as the closure rate of a week with no order issued yet:
+	// ECharts leaves a gap there.
+	Data  []*float64 `json:"data"`
+	Stack string     `json:"stack,omitempty"`
+	Color string     `json:"color"`
 }
 
 // handleDashboard answers GET /dashboard?department=: the charts of open
@@ -62,19 +69,31 @@ type chartSeries struct {
 func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	a := enforcement.ActorFromContext(ctx)
-	f := enforcement.DashboardFilter{Department: strings.ToUpper(strings.TrimSpace(r.URL.Query().Get("department")))}
-	d, err := s.Statistics.FindDashboard(ctx, f)
-	if err != nil {
-		s.htmlError(w, r, err)
-		return
-	}
-	p := dashboardPage{Dashboard: d}
+	q := r.URL.Query()
+	f := &form{Values: q, Errors: map[string]string{}}
+	filter := enforcement.DashboardFilter{Department: strings.ToUpper(strings.TrimSpace(q.Get("department")))}
 	depts, err := s.References.FindDepartments(ctx)
 	if err != nil {
 		s.htmlError(w, r, err)
 		return
 	}
-	if a.Has(enforcement.RoleCoordinator) || a.Has(enforcement.RoleLeadership) {
+	wide := a != nil && (a.Has(enforcement.RoleCoordinator) || a.Has(enforcement.RoleLeadership))
+	status := 0
+	if wide && filter.Department != "" && !slices.ContainsFunc(depts, func(d enforcement.Department) bool { return d.Code == filter.Department }) {
+		// An unknown department is refused where it was chosen, and the
+		// page shows every department's figures, saying so: never a
+		// scope labelled "all departments" with the figures of none.
+		f.Errors["department"] = s.localizerFor(r).T("dashboard.error.department", "Code", filter.Department)
+		filter.Department = ""
+		status = http.StatusUnprocessableEntity
+	}
+	d, err := s.Statistics.FindDashboard(ctx, filter)
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	p := dashboardPage{Dashboard: d}
+	if wide {
 		p.Departments = depts
 	}
 	l := s.localizerFor(r)
@@ -91,14 +110,14 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
 		p.Totals.Overdue += o.Overdue
 		p.Totals.Listed += o.Listed
 	}
-	if n := len(d.Closure); n > 0 {
-		p.ClosureNow = d.Closure[n-1].RatePercent
+	if n := len(d.Closure); n > 0 && d.Closure[n-1].Issued > 0 {
+		p.ClosureNow, p.HasClosureNow = d.Closure[n-1].RatePercent, true
 	}
 	p.OrdersChart = chartJSON(ordersChart(d, l, name))
 	p.ClosureChart = chartJSON(closureChart(d, l))
 	p.HazardsChart = chartJSON(hazardsChart(d, l))
 	p.AcceptanceChart = chartJSON(acceptanceChart(d, l, name))
-	s.renderPage(w, r, page{Name: "dashboard.html", Title: "dashboard.title", Nav: "dashboard", Data: p})
+	s.renderPage(w, r, page{Name: "dashboard.html", Title: "dashboard.title", Nav: "dashboard", Data: p, Form: f, Status: status})
 }
 
 // The series colours; each also has a decal pattern and a table.
@@ -117,8 +136,8 @@ func ordersChart(d *enforcement.Dashboard, l *localizer, name func(string) strin
 	overdue := chartSeries{Name: l.T("dashboard.orders.overdue"), Stack: "orders", Color: colourOverdue}
 	for _, o := range d.Orders {
 		c.Categories = append(c.Categories, name(o.Department))
-		open.Data = append(open.Data, float64(o.Open))
-		overdue.Data = append(overdue.Data, float64(o.Overdue))
+		open.Data = append(open.Data, chartValue(float64(o.Open)))
+		overdue.Data = append(overdue.Data, chartValue(float64(o.Overdue)))
 	}
 	c.Series = []chartSeries{open, overdue}
 	return c
@@ -130,7 +149,11 @@ func closureChart(d *enforcement.Dashboard, l *localizer) chartSpec {
 	rate := chartSeries{Name: l.T("dashboard.closure.rate"), Color: colourRate}
 	for _, w := range d.Closure {
 		c.Categories = append(c.Categories, l.T("dashboard.closure.week_of", "Date", shortDate(l.lang, w.WeekOf)))
-		rate.Data = append(rate.Data, w.RatePercent)
+		if w.Issued == 0 {
+			rate.Data = append(rate.Data, nil) // no rate: nothing issued
+		} else {
+			rate.Data = append(rate.Data, chartValue(w.RatePercent))
+		}
 	}
 	c.Series = []chartSeries{rate}
 	return c
@@ -143,8 +166,8 @@ func hazardsChart(d *enforcement.Dashboard, l *localizer) chartSpec {
 	major := chartSeries{Name: l.T("dashboard.hazards.major"), Stack: "hazards", Color: colourMajor}
 	for _, h := range d.Hazards {
 		c.Categories = append(c.Categories, h.Name)
-		general.Data = append(general.Data, float64(h.General))
-		major.Data = append(major.Data, float64(h.Major))
+		general.Data = append(general.Data, chartValue(float64(h.General)))
+		major.Data = append(major.Data, chartValue(float64(h.Major)))
 	}
 	c.Series = []chartSeries{general, major}
 	return c
@@ -157,18 +180,25 @@ func acceptanceChart(d *enforcement.Dashboard, l *localizer, name func(string) s
 	avg := chartSeries{Name: l.T("dashboard.acceptance.average"), Color: colourOpen}
 	for _, x := range d.Acceptance {
 		c.Categories = append(c.Categories, name(x.Department))
-		avg.Data = append(avg.Data, x.AverageWorkingDays)
+		if x.Accepted == 0 {
+			avg.Data = append(avg.Data, nil) // no average: nothing accepted
+		} else {
+			avg.Data = append(avg.Data, chartValue(x.AverageWorkingDays))
+		}
 	}
 	c.Series = []chartSeries{avg}
 	return c
 }
+
+// chartValue is a value of a chart series.
+func chartValue(v float64) *float64 { return &v }
 
 // chartJSON encodes c for a data-chart attribute; html/template escapes it
 // there.
 func chartJSON(c chartSpec) string {
 	for i := range c.Series {
 		if c.Series[i].Data == nil {
-			c.Series[i].Data = []float64{}
+			c.Series[i].Data = []*float64{}
 		}
 	}
 	if c.Categories == nil {

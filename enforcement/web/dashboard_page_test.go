@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -52,4 +53,45 @@ func TestDashboardLeadCountsOwnDepartmentOnly(t *testing.T) {
 	if strings.Count(rows, "<tr") != 2 || strings.Contains(msa, `<select id="department"`) {
 		t.Fatalf("MSA lead's orders table should hold the header and MSA's row only:\n%s", rows)
 	}
+}
+
+func TestDashboardRefusesAnUnknownDepartment(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.overdueOrder(t)
+	// Not "全部部门" over figures of nobody: the message next to the picker,
+	// and every department's figures, said to be so.
+	body := b.page(t, "coord", "/dashboard?department=ZZZ", http.StatusUnprocessableEntity)
+	wantIn(t, body, `id="department-error"`, "没有代码为 ZZZ 的部门。下面显示全部部门的数据。",
+		`<select id="department" name="department" aria-invalid="true" aria-describedby="department-error">`,
+		`id="total-overdue">1<`)
+	b.post(t, "coord", "/language", url.Values{"language": {"en"}}).want(http.StatusSeeOther)
+	body = b.page(t, "coord", "/dashboard?department=zzz", http.StatusUnprocessableEntity)
+	wantIn(t, body, "There is no department with the code ZZZ")
+	// A known code in lower case is that department.
+	b.page(t, "coord", "/dashboard?department=msa", http.StatusOK)
+}
+
+func TestDashboardClosureRateWithNothingIssued(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	// No order issued yet: the rate is "—", not 0 %, on the card, in the
+	// table and in the chart (a gap: null).
+	body := b.page(t, "coord", "/dashboard", http.StatusOK)
+	wantIn(t, body, `id="closure-now">—</span>`, "尚未下达整改通知")
+	table := body[strings.Index(body, `id="table-closure"`):]
+	table = table[:strings.Index(table, "</table>")]
+	if strings.Contains(table, "0%") || !strings.Contains(table, `<td class="num">—</td></tr>`) {
+		t.Errorf("the closure table shows a rate for weeks with nothing issued:\n%s", table)
+	}
+	chart := body[strings.Index(body, `id="chart-closure"`):]
+	chart = chart[:strings.Index(chart, ">")]
+	if !strings.Contains(chart, "null") || strings.Contains(chart, "&#34;data&#34;:[0") {
+		t.Errorf("the closure chart draws 0 for weeks with nothing issued:\n%s", chart)
+	}
+
+	// Once an order is issued, the week has a rate.
+	b.issuedOrder(t, 5)
+	body = b.page(t, "coord", "/dashboard", http.StatusOK)
+	wantIn(t, body, `id="closure-now">0%</span>`)
 }

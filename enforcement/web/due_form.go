@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -55,4 +56,40 @@ func readDueRule(f *form, l *localizer, dateField, daysField string) (enforcemen
 		fail(dateField, l.T("due.error.missing"))
 	}
 	return r, ok
+}
+
+// duePreview is the data of the fragment "duepreview" of visit.html: what
+// a due date given in working days comes to, or why it cannot be read.
+type duePreview struct {
+	Due   enforcement.Date
+	Error string
+}
+
+// renderDuePreview answers an htmx GET with the fragment "duepreview": the
+// date N working days after today (the district's day, the server's
+// working-day calendar: holidays skipped, adjusted working weekends
+// counted), N read from the first of the query's names that is filled in;
+// nothing when none is; the localized message when N is not a number of
+// working days the forms accept. It is a preview, not a submission: the
+// answer is 200 either way, so that htmx shows it.
+func (s *Server) renderDuePreview(w http.ResponseWriter, r *http.Request, names ...string) {
+	q := r.URL.Query()
+	v := ""
+	for _, n := range names {
+		if v = strings.TrimSpace(q.Get(n)); v != "" {
+			break
+		}
+	}
+	var p duePreview
+	if v != "" {
+		l := s.localizerFor(r)
+		n, err := strconv.Atoi(v)
+		if err == nil && n >= 1 && n <= enforcement.MaxDueWorkingDays {
+			p.Due, err = enforcement.AddWorkingDays(s.Calendar, enforcement.DateOf(s.now().In(s.Location)), n)
+		}
+		if err != nil || n < 1 || n > enforcement.MaxDueWorkingDays {
+			p.Due, p.Error = enforcement.Date{}, l.T("due.error.days", "Max", enforcement.MaxDueWorkingDays)
+		}
+	}
+	s.renderFragment(w, r, page{Name: "visit.html", Title: "visit.title", Data: p}, "duepreview")
 }

@@ -17,8 +17,16 @@ const inboxLimit = 50
 type inboxPage struct {
 	// Pending are the tasks waiting for acceptance that the viewer may
 	// see: their own department's, or every department's for a
-	// coordinator; soonest deadline first.
+	// coordinator; one page of inboxLimit of them (the store's order,
+	// soonest visit first), soonest deadline first on the page.
 	Pending []*enforcement.Task
+	// TasksPage is the page of Pending shown, from 1 (the query's
+	// tasks_page); PendingFrom and PendingTo are the positions of its first
+	// and last task among all, from 1; PendingMore is true when a later
+	// page holds more.
+	TasksPage              int
+	PendingFrom, PendingTo int
+	PendingMore            bool
 	// Assigned are the accepted tasks the viewer is an inspector on,
 	// soonest visit first.
 	Assigned []*enforcement.Task
@@ -37,13 +45,22 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) {
 	var p inboxPage
 	if a.Has(enforcement.RoleDeptLead) || a.Has(enforcement.RoleCoordinator) {
 		pending := enforcement.TaskPending
-		tasks, err := s.Tasks.FindTasks(ctx, enforcement.TaskFilter{Status: &pending, Limit: inboxLimit})
+		p.TasksPage = tasksPage(r.URL.Query().Get("tasks_page"))
+		offset := (p.TasksPage - 1) * inboxLimit
+		// One more than a page, to know whether another page follows.
+		tasks, err := s.Tasks.FindTasks(ctx, enforcement.TaskFilter{Status: &pending, Limit: inboxLimit + 1, Offset: offset})
 		if err != nil {
 			s.htmlError(w, r, err)
 			return
 		}
+		if len(tasks) > inboxLimit {
+			tasks, p.PendingMore = tasks[:inboxLimit], true
+		}
 		slices.SortStableFunc(tasks, func(x, y *enforcement.Task) int { return x.AcceptanceDueAt.Compare(y.AcceptanceDueAt) })
 		p.Pending = tasks
+		if len(tasks) > 0 {
+			p.PendingFrom, p.PendingTo = offset+1, offset+len(tasks)
+		}
 	}
 	if a.Has(enforcement.RoleInspector) {
 		roster, err := s.Roster.FindInspectorRoster(ctx, a.Department)
@@ -87,6 +104,19 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) {
 		p.Older = notes[len(notes)-1].ID
 	}
 	s.renderPage(w, r, page{Name: "inbox.html", Title: "inbox.title", Nav: "inbox", Data: p})
+}
+
+// maxTasksPage bounds the tasks_page of the inbox.
+const maxTasksPage = 100000
+
+// tasksPage reads the inbox's tasks_page: a page number from 1; anything
+// else is the first page.
+func tasksPage(v string) int {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 1
+	}
+	return min(n, maxTasksPage)
 }
 
 // handleInboxRead answers POST /notifications/{id}/read: marks one

@@ -1,21 +1,26 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/jointops/jointops/enforcement"
 )
 
-// ledgerExportMax bounds the rows of one export; a larger ledger is
-// exported filter by filter.
-const ledgerExportMax = 50000
+// ledgerExportMax bounds the rows of one export. When more orders match,
+// the export is refused (422, the ledger with a message to narrow the
+// filter): it never stops silently at the bound. A variable so that tests
+// can lower it.
+var ledgerExportMax = 50000
 
 // ledgerExportBatch is how many orders one store query of an export reads.
 const ledgerExportBatch = 1000
@@ -24,58 +29,102 @@ const ledgerExportBatch = 1000
 // names would be garbled otherwise).
 const utf8BOM = "\uFEFF"
 
-// ledgerExportRows reads every order of the ledger's current filter (the
-// department scope of the viewer applies, as on the page) and returns the
-// header and the rows as text in the viewer's language. Dates are calendar
-// dates in the order's time zone; instants are in Asia/Shanghai.
-func (s *Server) ledgerExportRows(r *http.Request) ([]string, [][]string, error) {
+// ledgerExport is what an export writes: the header and the orders of the
+// ledger's current filter (the viewer's department scope applies, as on
+// the page), with what the cells need.
+type ledgerExport struct {
+	Header []string
+	Orders []*enforcement.RectificationOrder
+	// Names maps department, subdistrict and industry codes to names.
+	Names map[string]string
+	today enforcement.Date
+	l     *localizer
+}
+
+// errExportTooMany is returned by readLedgerExport when more orders match
+// than ledgerExportMax.
+var errExportTooMany = errors.New("web: more orders match than one export holds")
+
+// readLedgerExport reads every order of the ledger's current filter. A bad
+// filter value is errLedgerFilter (the caller shows the ledger with the
+// messages); more than ledgerExportMax orders is errExportTooMany, found
+// before anything is read in full.
+func (s *Server) readLedgerExport(r *http.Request) (*ledgerExport, error) {
 	ctx := r.Context()
 	a, err := enforcement.RequireRole(ctx, ledgerRoles...)
 	if err != nil {
-		return nil, nil, err
-	}
-	q, err := parseLedgerQuery(r.URL.Query(), a)
-	if err != nil {
-		return nil, nil, err
-	}
-	names, err := s.referenceNames(ctx)
-	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	l := s.localizerFor(r)
-	header := []string{l.T("ledger.col.id"), l.T("ledger.col.enterprise"), l.T("ledger.col.department"),
+	q, errs := parseLedgerQuery(r.URL.Query(), a, l)
+	if len(errs) > 0 {
+		return nil, errLedgerFilter
+	}
+	f := q.filter()
+	f.Limit, f.Offset = 1, ledgerExportMax
+	beyond, err := s.Rectifications.FindOrders(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	if len(beyond) > 0 {
+		return nil, errExportTooMany
+	}
+	x := &ledgerExport{l: l, today: enforcement.DateOf(s.now().In(s.Location))}
+	if x.Names, err = s.referenceNames(ctx); err != nil {
+		return nil, err
+	}
+	x.Header = []string{l.T("ledger.col.id"), l.T("ledger.col.enterprise"), l.T("ledger.col.department"),
 		l.T("ledger.col.subdistrict"), l.T("ledger.col.industry"), l.T("ledger.col.severity"), l.T("ledger.col.status"),
 		l.T("ledger.col.issued_at"), l.T("ledger.col.due_on"), l.T("ledger.col.overdue"), l.T("ledger.col.listed")}
-	yesNo := func(b bool) string {
-		if b {
-			return l.T("ledger.yes")
-		}
-		return l.T("ledger.no")
-	}
-	today := enforcement.DateOf(s.now().In(s.Location))
-	f := q.filter()
 	f.Limit, f.Offset = ledgerExportBatch, 0
-	var rows [][]string
-	for len(rows) < ledgerExportMax {
+	for {
 		orders, err := s.Rectifications.FindOrders(ctx, f)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		for _, o := range orders {
-			rows = append(rows, []string{strconv.FormatInt(o.ID, 10), o.Enterprise, names[o.Department],
-				names[o.Subdistrict], names[o.Industry], l.T("severity." + string(o.Severity)), l.T("status." + string(o.Status)),
-				o.IssuedAt.In(s.Location).Format("2006-01-02 15:04"), o.DueOn.String(),
-				yesNo(orderOverdue(o, today)), yesNo(o.Listed)})
-		}
+		x.Orders = append(x.Orders, orders...)
 		if len(orders) < f.Limit {
 			break
 		}
 		f.Offset += len(orders)
 	}
-	if len(rows) > ledgerExportMax {
-		rows = rows[:ledgerExportMax]
+	if len(x.Orders) > ledgerExportMax {
+		// Orders issued while the export was read: refuse rather than cut.
+		return nil, errExportTooMany
 	}
-	return header, rows, nil
+	return x, nil
+}
+
+// errLedgerFilter is returned by readLedgerExport for a filter value the
+// ledger form never offers.
+var errLedgerFilter = errors.New("web: a ledger filter value is not valid")
+
+// textCells returns the cells of o other than the id and the two dates, as
+// text in the viewer's language: enterprise, department, subdistrict,
+// industry, severity, status; then overdue and listed.
+func (x *ledgerExport) textCells(o *enforcement.RectificationOrder) (before []string, after []string) {
+	yesNo := func(b bool) string {
+		if b {
+			return x.l.T("ledger.yes")
+		}
+		return x.l.T("ledger.no")
+	}
+	return []string{o.Enterprise, x.Names[o.Department], x.Names[o.Subdistrict], x.Names[o.Industry],
+			x.l.T("severity." + string(o.Severity)), x.l.T("status." + string(o.Status))},
+		[]string{yesNo(orderOverdue(o, x.today)), yesNo(o.Listed)}
+}
+
+// exportFailed answers an export that cannot be made: the ledger with its
+// messages for a bad filter or too many orders (422), else the error page.
+func (s *Server) exportFailed(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, errLedgerFilter):
+		s.showLedger(w, r, "")
+	case errors.Is(err, errExportTooMany):
+		s.showLedger(w, r, s.localizerFor(r).T("ledger.export.too_many", "Max", ledgerExportMax))
+	default:
+		s.htmlError(w, r, err)
+	}
 }
 
 // referenceNames maps department, subdistrict and industry codes to their
@@ -121,11 +170,12 @@ func (s *Server) exportFilename(r *http.Request, ext string) string {
 }
 
 // handleLedgerCSV answers GET /ledger.csv with the ledger's current filter
-// as UTF-8 CSV with a byte-order mark.
+// as UTF-8 CSV with a byte-order mark; instants as 2026-03-02 10:00 in
+// Asia/Shanghai, dates as 2026-03-02.
 func (s *Server) handleLedgerCSV(w http.ResponseWriter, r *http.Request) {
-	header, rows, err := s.ledgerExportRows(r)
+	x, err := s.readLedgerExport(r)
 	if err != nil {
-		s.htmlError(w, r, err)
+		s.exportFailed(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -133,53 +183,31 @@ func (s *Server) handleLedgerCSV(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write([]byte(utf8BOM))
 	cw := csv.NewWriter(w)
-	_ = cw.Write(header)
-	_ = cw.WriteAll(rows)
+	_ = cw.Write(x.Header)
+	for _, o := range x.Orders {
+		before, after := x.textCells(o)
+		row := append([]string{strconv.FormatInt(o.ID, 10)}, before...)
+		row = append(row, o.IssuedAt.In(s.Location).Format("2006-01-02 15:04"), o.DueOn.String())
+		_ = cw.Write(append(row, after...))
+	}
+	cw.Flush()
 	if err := cw.Error(); err != nil {
 		s.Logger.ErrorContext(r.Context(), "ledger csv", "err", err)
 	}
 }
 
 // handleLedgerXLSX answers GET /ledger.xlsx with the ledger's current
-// filter as one worksheet, the header row frozen.
+// filter as one worksheet, the header row frozen, the cells typed: the
+// order number a number, the time of issue an Excel date and time
+// (yyyy-mm-dd hh:mm, Beijing time) and the due date an Excel date
+// (yyyy-mm-dd), so that they sort and filter as such.
 func (s *Server) handleLedgerXLSX(w http.ResponseWriter, r *http.Request) {
-	header, rows, err := s.ledgerExportRows(r)
+	x, err := s.readLedgerExport(r)
 	if err != nil {
-		s.htmlError(w, r, err)
+		s.exportFailed(w, r, err)
 		return
 	}
-	x := excelize.NewFile()
-	defer x.Close()
-	sheet := s.localizerFor(r).T("ledger.sheet")
-	if err := x.SetSheetName("Sheet1", sheet); err != nil {
-		s.htmlError(w, r, err)
-		return
-	}
-	sw, err := x.NewStreamWriter(sheet)
-	if err != nil {
-		s.htmlError(w, r, err)
-		return
-	}
-	_ = sw.SetColWidth(2, 2, 36)
-	_ = sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
-	write := func(n int, cells []string) error {
-		vals := make([]any, len(cells))
-		for i, c := range cells {
-			vals[i] = c
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, n)
-		return sw.SetRow(cell, vals)
-	}
-	err = write(1, header)
-	for i, row := range rows {
-		if err != nil {
-			break
-		}
-		err = write(i+2, row)
-	}
-	if err == nil {
-		err = sw.Flush()
-	}
+	b, err := s.ledgerWorkbook(x, s.localizerFor(r).T("ledger.sheet"))
 	if err != nil {
 		s.htmlError(w, r, err)
 		return
@@ -187,7 +215,64 @@ func (s *Server) handleLedgerXLSX(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", s.exportFilename(r, "xlsx"))
 	w.Header().Set("Cache-Control", "no-store")
-	if err := x.Write(w); err != nil {
+	if _, err := b.WriteTo(w); err != nil {
 		s.Logger.ErrorContext(r.Context(), "ledger xlsx", "err", err)
 	}
+}
+
+// ledgerWorkbook writes x as an XLSX workbook of one sheet.
+func (s *Server) ledgerWorkbook(x *ledgerExport, sheet string) (*bytes.Buffer, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return nil, err
+	}
+	dateTimeFmt, dateFmt := "yyyy-mm-dd hh:mm", "yyyy-mm-dd"
+	dateTime, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateTimeFmt})
+	if err != nil {
+		return nil, err
+	}
+	date, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
+	if err != nil {
+		return nil, err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return nil, err
+	}
+	_ = sw.SetColWidth(2, 2, 36)
+	_ = sw.SetColWidth(8, 8, 17)
+	_ = sw.SetColWidth(9, 9, 12)
+	_ = sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+	header := make([]any, len(x.Header))
+	for i, h := range x.Header {
+		header[i] = h
+	}
+	if err := sw.SetRow("A1", header); err != nil {
+		return nil, err
+	}
+	for i, o := range x.Orders {
+		before, after := x.textCells(o)
+		row := make([]any, 0, len(x.Header))
+		row = append(row, o.ID)
+		for _, c := range before {
+			row = append(row, c)
+		}
+		// Excel has no time zones: the cell holds Beijing wall-clock time.
+		issued := o.IssuedAt.In(s.Location)
+		row = append(row,
+			excelize.Cell{StyleID: dateTime, Value: time.Date(issued.Year(), issued.Month(), issued.Day(), issued.Hour(), issued.Minute(), issued.Second(), 0, time.UTC)},
+			excelize.Cell{StyleID: date, Value: o.DueOn.UTC()})
+		for _, c := range after {
+			row = append(row, c)
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := sw.SetRow(cell, row); err != nil {
+			return nil, err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return nil, err
+	}
+	return f.WriteToBuffer()
 }

@@ -1,9 +1,12 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -69,29 +72,45 @@ func (q ledgerQuery) filter() enforcement.OrderFilter {
 var orderStatuses = []enforcement.OrderStatus{enforcement.OrderOpen, enforcement.OrderOverdue,
 	enforcement.OrderSubmitted, enforcement.OrderVerified, enforcement.OrderCancelled}
 
-// parseLedgerQuery reads the filter from the URL; EINVALID names the field
-// with a value the form never offers. A dept_lead's department is always
-// their own.
-func parseLedgerQuery(v url.Values, a *enforcement.Actor) (ledgerQuery, error) {
+// ledgerListedValues are the values of the "listed" filter that select
+// listed orders only: the form's checkbox sends "1"; links and hand-typed
+// URLs may say yes, true or on.
+var ledgerListedValues = []string{"1", "yes", "true", "on"}
+
+// parseLedgerQuery reads the filter from the URL. A value the form never
+// offers (status, severity, listed, page) is left out of the filter and
+// gets a localized message for its field in the returned map, so that the
+// ledger shows again with the message next to that filter. A dept_lead's
+// department is always their own.
+func parseLedgerQuery(v url.Values, a *enforcement.Actor, l *localizer) (ledgerQuery, map[string]string) {
 	q := ledgerQuery{Department: v.Get("department"), Subdistrict: v.Get("subdistrict"), Industry: v.Get("industry"),
-		Status: v.Get("status"), Severity: v.Get("severity"), Listed: v.Get("listed") == "1", Page: 1}
+		Status: v.Get("status"), Severity: v.Get("severity"), Page: 1}
+	errs := map[string]string{}
 	if !a.ReadsAll() {
 		q.Department = a.Department
 	}
 	if _, err := queryEnum(v, "status", orderStatuses...); err != nil {
-		return q, err
+		q.Status, errs["status"] = "", l.T("ledger.error.status")
 	}
 	if _, err := queryEnum(v, "severity", enforcement.SeverityGeneral, enforcement.SeverityMajor); err != nil {
-		return q, err
+		q.Severity, errs["severity"] = "", l.T("ledger.error.severity")
+	}
+	switch listed := strings.ToLower(strings.TrimSpace(v.Get("listed"))); {
+	case listed == "" || listed == "0" || listed == "no" || listed == "false" || listed == "off":
+	case slices.Contains(ledgerListedValues, listed):
+		q.Listed = true
+	default:
+		errs["listed"] = l.T("ledger.error.listed")
 	}
 	if p := v.Get("page"); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > 1<<20 {
-			return q, enforcement.FieldError("page", "The page must be a number from 1; got %q.", p)
+			errs["page"] = l.T("ledger.error.page")
+		} else {
+			q.Page = n
 		}
-		q.Page = n
 	}
-	return q, nil
+	return q, errs
 }
 
 // ledgerRow is one order of the ledger with what makes it stand out.
@@ -118,24 +137,60 @@ type ledgerPage struct {
 	Names map[string]string
 	// Prev and Next are the neighbouring page numbers, 0 when none.
 	Prev, Next int
-	// Export is the query string of the current filter, for the export
-	// links.
-	Export string
+	// ExportXLSX and ExportCSV are the export links of the current filter
+	// (typed as URLs, so that the template keeps the query's = and &).
+	ExportXLSX, ExportCSV template.URL
+	// PastEnd is true for a page number beyond the last page: the page
+	// offers a link back to page 1.
+	PastEnd bool
+	// ExportError says why an export was refused (too many orders).
+	ExportError string
+}
+
+// exportURL is path with the query string of q's filter without the page,
+// for the export links: only values the filter applies, so that an export
+// never repeats a value the page refused.
+func (q ledgerQuery) exportURL(path string) template.URL {
+	v := url.Values{}
+	for name, val := range map[string]string{"department": q.Department, "subdistrict": q.Subdistrict,
+		"industry": q.Industry, "status": q.Status, "severity": q.Severity} {
+		if val != "" {
+			v.Set(name, val)
+		}
+	}
+	if q.Listed {
+		v.Set("listed", "1")
+	}
+	if len(v) == 0 {
+		return template.URL(path)
+	}
+	return template.URL(path + "?" + v.Encode())
 }
 
 // handleLedgerPage answers GET /ledger?department=&subdistrict=&industry=&status=&severity=&listed=1&page=.
+// A filter value the form never offers shows the ledger again, 422, with
+// the message next to that filter and the other filters applied.
 func (s *Server) handleLedgerPage(w http.ResponseWriter, r *http.Request) {
+	s.showLedger(w, r, "")
+}
+
+// showLedger renders the ledger of r's filter; exportError, when not "",
+// says above the export links why an export was refused (status 422).
+// It serves the exports' refusals too, as the page of /ledger.
+func (s *Server) showLedger(w http.ResponseWriter, r *http.Request, exportError string) {
 	ctx := r.Context()
 	a, err := enforcement.RequireRole(ctx, ledgerRoles...)
 	if err != nil {
 		s.htmlError(w, r, err)
 		return
 	}
-	q, err := parseLedgerQuery(r.URL.Query(), a)
-	if err != nil {
-		s.htmlError(w, r, err)
-		return
+	if r.URL.Path != "/ledger" {
+		u := *r.URL
+		u.Path, u.RawPath = "/ledger", ""
+		r = r.Clone(ctx)
+		r.URL = &u
 	}
+	q, errs := parseLedgerQuery(r.URL.Query(), a, s.localizerFor(r))
 	orders, err := s.Rectifications.FindOrders(ctx, q.filter())
 	if err != nil {
 		s.htmlError(w, r, err)
@@ -148,6 +203,7 @@ func (s *Server) handleLedgerPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if q.Page > 1 {
 		p.Prev = q.Page - 1
+		p.PastEnd = len(orders) == 0
 	}
 	today := enforcement.DateOf(s.now().In(s.Location))
 	for _, o := range orders {
@@ -171,10 +227,19 @@ func (s *Server) handleLedgerPage(w http.ResponseWriter, r *http.Request) {
 	for _, in := range p.Industries {
 		p.Names[in.Code] = in.Name
 	}
-	ex := r.URL.Query()
-	ex.Del("page")
-	p.Export = ex.Encode()
-	s.renderPage(w, r, page{Name: "ledger.html", Title: "ledger.title", Nav: "ledger", Data: p})
+	p.ExportXLSX, p.ExportCSV = q.exportURL("/ledger.xlsx"), q.exportURL("/ledger.csv")
+	p.ExportError = exportError
+	pg := page{Name: "ledger.html", Title: "ledger.title", Nav: "ledger", Data: p}
+	if exportError != "" {
+		pg.Status = http.StatusUnprocessableEntity
+	}
+	if len(errs) > 0 {
+		// The raw values stay in the URL (and in the filters that can
+		// show them); the message sits next to each filter at fault.
+		pg.Form = &form{Values: r.URL.Query(), Errors: errs}
+		pg.Status = http.StatusUnprocessableEntity
+	}
+	s.renderPage(w, r, pg)
 }
 
 // orderOverdue reports whether o's due date (in the district's calendar

@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/jointops/jointops/enforcement"
+	"github.com/jointops/jointops/enforcement/web"
 )
 
 // ledgerOrders are the orders of ledgerFixture.
@@ -215,4 +216,130 @@ func TestListedPage(t *testing.T) {
 	b.people["coord"].Language = "en"
 	wantIn(t, b.page(t, "coord", "/listed", http.StatusOK), "Listed supervision", "8 days overdue")
 	b.page(t, "emb-i1", "/listed", http.StatusForbidden)
+}
+
+// TestLedgerBadFilters: a value the form never offers shows the ledger with
+// the message next to that filter, the other filters applied and kept; a
+// page past the end links back to page 1; "listed only" works whichever
+// way a link says yes.
+func TestLedgerBadFilters(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	o := b.ledgerFixture(t)
+	all := []enforcement.RectificationOrder{o.EMBGeneral, o.EMBMajor, o.MSAGeneral}
+
+	body := b.page(t, "coord", "/ledger?status=bogus&severity=major", http.StatusUnprocessableEntity)
+	wantIn(t, body, `id="status-error"`, "请从列表中选择整改状态。", `<select id="f-status" name="status" aria-invalid="true" aria-describedby="status-error">`,
+		`<option value="major" selected>`, `<form method="get" action="/ledger"`)
+	wantRows(t, body, all, o.EMBMajor)
+	wantIn(t, body, `href="/ledger.csv?severity=major"`, `href="/ledger.xlsx?severity=major"`)
+	body = b.page(t, "coord", "/ledger?severity=fatal&department=MSA", http.StatusUnprocessableEntity)
+	wantIn(t, body, `id="severity-error"`, "请从列表中选择隐患等级", `<option value="MSA" selected>`)
+	wantRows(t, body, all, o.MSAGeneral)
+	body = b.page(t, "coord", "/ledger?page=-1", http.StatusUnprocessableEntity)
+	wantIn(t, body, `id="page-error"`, "页码须为从 1 开始的整数")
+	wantRows(t, body, all, all...)
+	wantIn(t, b.page(t, "coord", "/ledger?listed=maybe", http.StatusUnprocessableEntity), `id="listed-error"`)
+	b.people["coord"].Language = "en"
+	wantIn(t, b.page(t, "coord", "/ledger?status=bogus", http.StatusUnprocessableEntity), "Choose a status from the list.")
+	b.people["coord"].Language = "zh"
+	// A bad filter on an export: the ledger with the message, not a file.
+	r := b.do(t, "coord", "GET", "/ledger.csv?status=bogus", nil).want(http.StatusUnprocessableEntity)
+	wantIn(t, r.Body.String(), `id="status-error"`, `<form method="get" action="/ledger"`, `href="/ledger.csv"`)
+
+	body = b.page(t, "coord", "/ledger?page=9&severity=general", http.StatusOK)
+	wantIn(t, body, `id="past-end"`, "第 9 页没有整改通知", `href="/ledger?page=1&amp;severity=general"`)
+
+	// Listed only: the checkbox's 1, and yes/true/on from links.
+	b.do(t, "coord", "POST", "/api/v1/dev/clock", map[string]string{"advance": "9d"}).want(http.StatusOK) // EMBGeneral listed
+	for _, v := range []string{"1", "yes", "true", "on"} {
+		wantRows(t, b.page(t, "coord", "/ledger?listed="+v, http.StatusOK), all, o.EMBGeneral)
+	}
+	wantRows(t, b.page(t, "coord", "/ledger?listed=0", http.StatusOK), all, all...)
+	wantIn(t, b.page(t, "coord", "/ledger?listed=yes", http.StatusOK), `id="f-listed" name="listed" value="1" checked`, `href="/ledger.csv?listed=1"`)
+}
+
+// TestLedgerExportNeverTruncates: when more orders match than one export
+// holds, the export is refused with the ledger and a message, never cut.
+// Not parallel: it lowers the package's bound.
+func TestLedgerExportNeverTruncates(t *testing.T) {
+	b := setup(t)
+	o := b.ledgerFixture(t)
+	defer web.SetLedgerExportMax(2)()
+	for _, p := range []string{"/ledger.csv", "/ledger.xlsx"} {
+		r := b.do(t, "coord", "GET", p, nil).want(http.StatusUnprocessableEntity)
+		if ct := r.Header().Get("Content-Type"); ct != "text/html; charset=utf-8" {
+			t.Errorf("%s: Content-Type = %q", p, ct)
+		}
+		wantIn(t, r.Body.String(), `id="export-error"`, "符合条件的整改通知超过 2 条", "请增加筛选条件")
+	}
+	// Narrowed to two, it exports both.
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(b.do(t, "coord", "GET", "/ledger.csv?department=EMB", nil).want(http.StatusOK).Body.String(), "\uFEFF"))).ReadAll()
+	if err != nil || len(recs) != 3 || recs[2][0] != itoa(o.EMBGeneral.ID) {
+		t.Errorf("EMB's csv = %q, %v", recs, err)
+	}
+	b.people["coord"].Language = "en"
+	wantIn(t, b.do(t, "coord", "GET", "/ledger.xlsx", nil).want(http.StatusUnprocessableEntity).Body.String(), "More than 2 orders match")
+}
+
+// TestLedgerXLSXTypedCells: the order number is a number, the time of issue
+// and the due date are Excel dates with a date format, not text.
+func TestLedgerXLSXTypedCells(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	o := b.ledgerFixture(t)
+	r := b.do(t, "coord", "GET", "/ledger.xlsx?department=MSA", nil).want(http.StatusOK)
+	x, err := excelize.OpenReader(bytes.NewReader(r.Body.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	const sheet = "整改台账"
+	for cell, want := range map[string]excelize.CellType{"A2": excelize.CellTypeNumber, "B2": excelize.CellTypeSharedString, "H2": excelize.CellTypeNumber, "I2": excelize.CellTypeNumber} {
+		got, err := x.GetCellType(sheet, cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Inline strings of the stream writer count as text too; a number
+		// is written without a type attribute (unset).
+		if got != want && !(want == excelize.CellTypeSharedString && got == excelize.CellTypeInlineString) &&
+			!(want == excelize.CellTypeNumber && got == excelize.CellTypeUnset) {
+			t.Errorf("%s is of type %v, want %v", cell, got, want)
+		}
+	}
+	raw := func(cell string) string {
+		v, err := x.GetCellValue(sheet, cell, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if raw("A2") != itoa(o.MSAGeneral.ID) {
+		t.Errorf("A2 = %q, want %d", raw("A2"), o.MSAGeneral.ID)
+	}
+	// Issued Mon 2 March 2026 10:00 Beijing time: serial 46083 + 10/24
+	// (0.41667), plus the seconds the test took, as the dev clock runs on.
+	if v := raw("H2"); !strings.HasPrefix(v, "46083.416") && !strings.HasPrefix(v, "46083.417") {
+		t.Errorf("H2 raw = %q, want the serial of 2026-03-02 10:00", v)
+	}
+	// Due ten working days later: Mon 16 March, serial 46097.
+	if v := raw("I2"); v != "46097" {
+		t.Errorf("I2 raw = %q, want 46097", v)
+	}
+	for cell, want := range map[string]string{"H2": "2026-03-02 10:00", "I2": "2026-03-16"} {
+		if v, _ := x.GetCellValue(sheet, cell); v != want {
+			t.Errorf("%s shows %q, want %q", cell, v, want)
+		}
+	}
+}
+
+// TestLedgerShortCellsDoNotWrap: on a phone the severity, status and
+// number cells keep to one line (the table scrolls sideways instead).
+func TestLedgerShortCellsDoNotWrap(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.ledgerFixture(t)
+	wantIn(t, b.page(t, "coord", "/ledger", http.StatusOK), `<td class="short"><strong>重大隐患</strong>`, `<td class="short"><span class="status`)
+	css := b.do(t, "coord", "GET", "/static/ledger.css", nil).want(http.StatusOK).Body.String()
+	wantIn(t, css, "table.ledger td.short", "white-space: nowrap")
 }

@@ -1,11 +1,14 @@
 package web
 
 import (
+	"math"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jointops/jointops/enforcement"
 )
@@ -56,16 +59,42 @@ func (s *Server) newOperationDefaults() *form {
 	}}
 }
 
+// operationWindowMaxDays mirrors the domain's bound on a window
+// (enforcement.OperationCreate.Validate), so that the form says in the
+// viewer's language what the domain would refuse in English.
+const operationWindowMaxDays = 366
+
+// percentPattern is what a sampling ratio may be typed as: a plain decimal
+// number, with an optional "%". strconv.ParseFloat alone would also take
+// "NaN", "Inf", "1e2" and "0x1p-2".
+var percentPattern = regexp.MustCompile(`^(\d+(\.\d*)?|\.\d+)%?$`)
+
+// parsePercent reads a sampling ratio typed in percent. ok is false when v
+// is not a decimal number; the caller checks the range.
+func parsePercent(v string) (pct float64, ok bool) {
+	v = strings.TrimSpace(v)
+	if !percentPattern.MatchString(v) {
+		return 0, false
+	}
+	pct, err := strconv.ParseFloat(strings.TrimSuffix(v, "%"), 64)
+	if err != nil || math.IsNaN(pct) || math.IsInf(pct, 0) {
+		return 0, false
+	}
+	return pct, true
+}
+
 // parseOperationForm reads the new-operation form into an OperationCreate.
 // Fields at fault get a message in the viewer's language next to them; it
 // reports whether the form is free of errors. Ratios are typed in percent
 // (0–100) and sent as shares (0–1); a blank ratio draws the grade in full.
 // With preview set, a blank title is allowed: the preview does not need it.
-func (s *Server) parseOperationForm(r *http.Request, f *form, preview bool) (*enforcement.OperationCreate, bool) {
+// The codes chosen are checked against the lists ref offers (a tampered or
+// stale form names a code that does not exist).
+func (s *Server) parseOperationForm(r *http.Request, f *form, preview bool, ref *operationNewPage) (*enforcement.OperationCreate, bool) {
 	l := s.localizerFor(r)
 	c := &enforcement.OperationCreate{
 		Title:          strings.TrimSpace(f.Get("title")),
-		LeadDepartment: f.Get("lead_department"),
+		LeadDepartment: strings.TrimSpace(f.Get("lead_department")),
 		Departments:    f.Values["departments"],
 		Criteria: enforcement.Criteria{
 			Industries:   f.Values["industries"],
@@ -80,6 +109,10 @@ func (s *Server) parseOperationForm(r *http.Request, f *form, preview bool) (*en
 		}
 	}
 	f.Require(l.T("form.required"), required...)
+	if n := utf8.RuneCountInString(c.Title); n > enforcement.MaxTitleRunes {
+		f.Errors["title"] = l.T("op.err.title_long", "Max", enforcement.MaxTitleRunes, "Length", n)
+	}
+	s.checkOperationCodes(l, f, ref, c)
 	for _, name := range []string{"window_start", "window_end"} {
 		if v := strings.TrimSpace(f.Get(name)); v != "" {
 			d, err := enforcement.ParseDate(v)
@@ -101,6 +134,8 @@ func (s *Server) parseOperationForm(r *http.Request, f *form, preview bool) (*en
 		f.Errors["window_end"] = l.T("op.err.end_before_start")
 	case c.WindowEnd.Before(today):
 		f.Errors["window_end"] = l.T("op.err.end_past")
+	case !c.WindowStart.IsZero() && c.WindowStart.DaysUntil(c.WindowEnd) > operationWindowMaxDays:
+		f.Errors["window_end"] = l.T("op.err.window_long", "Max", operationWindowMaxDays)
 	}
 	for _, v := range f.Values["risk_grades"] {
 		g, err := strconv.Atoi(v)
@@ -113,12 +148,24 @@ func (s *Server) parseOperationForm(r *http.Request, f *form, preview bool) (*en
 	for _, g := range riskGrades {
 		name := "ratio_" + strconv.Itoa(int(g))
 		v := strings.TrimSpace(f.Get(name))
-		if v == "" || (len(c.Criteria.RiskGrades) > 0 && !slices.Contains(c.Criteria.RiskGrades, g)) {
-			continue // drawn in full, or not drawn at all
+		if v == "" {
+			continue // drawn in full
 		}
-		pct, err := strconv.ParseFloat(v, 64)
-		if err != nil || pct < 0 || pct > 100 {
+		pct, ok := parsePercent(v)
+		switch {
+		case !ok:
+			f.Errors[name] = l.T("op.err.ratio_number")
+			continue
+		case pct < 0 || pct > 100:
 			f.Errors[name] = l.T("op.err.ratio")
+			continue
+		}
+		if len(c.Criteria.RiskGrades) > 0 && !slices.Contains(c.Criteria.RiskGrades, g) {
+			continue // not drawn at all
+		}
+		if pct == 0 && slices.Contains(c.Criteria.RiskGrades, g) {
+			// Ticked, yet none drawn: a slip, not a wish.
+			f.Errors[name] = l.T("op.err.ratio_zero")
 			continue
 		}
 		if c.Criteria.SamplingRatio == nil {
@@ -128,12 +175,70 @@ func (s *Server) parseOperationForm(r *http.Request, f *form, preview bool) (*en
 	}
 	if v := strings.TrimSpace(f.Get("min_gap_days")); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
+		if err != nil || n < 0 || n > operationWindowMaxDays*10 {
 			f.Errors["min_gap_days"] = l.T("op.err.gap")
 		}
 		c.Criteria.MinGapDays = n
 	}
 	return c, !f.Failed()
+}
+
+// checkOperationCodes puts a message next to each field of the form that
+// names a code ref does not offer: the lead department, the departments,
+// the subdistricts and the industries.
+func (s *Server) checkOperationCodes(l *localizer, f *form, ref *operationNewPage, c *enforcement.OperationCreate) {
+	if ref == nil {
+		return
+	}
+	depts := make(map[string]bool, len(ref.Departments))
+	for _, d := range ref.Departments {
+		depts[d.Code] = true
+	}
+	industries := make(map[string]bool, len(ref.Industries))
+	for _, ind := range ref.Industries {
+		industries[ind.Code] = true
+	}
+	if c.LeadDepartment != "" && !depts[c.LeadDepartment] {
+		f.Errors["lead_department"] = l.T("op.err.unknown_lead", "Code", c.LeadDepartment)
+	}
+	for _, check := range []struct {
+		name  string
+		codes []string
+		known func(string) bool
+	}{
+		{"departments", c.Departments, func(code string) bool { return depts[code] }},
+		{"subdistricts", c.Criteria.Subdistricts, func(code string) bool { _, ok := ref.SubdistrictNames[code]; return ok }},
+		{"industries", c.Criteria.Industries, func(code string) bool { return industries[code] }},
+	} {
+		var unknown []string
+		for _, code := range check.codes {
+			if !check.known(code) && !slices.Contains(unknown, code) {
+				unknown = append(unknown, code)
+			}
+		}
+		if len(unknown) > 0 {
+			f.Errors[check.name] = l.T("op.err.unknown_codes", "Codes", strings.Join(unknown, l.T("op.sep")), "Count", len(unknown))
+		}
+	}
+}
+
+// checkPlannable runs the preview of c, saving nothing, and puts on f what
+// would make its plan fail: the plan job draws again with its own seed, but
+// a window of weekends or holidays, a window too short for the acceptance
+// days, or departments too small for the visits fail whatever the seed. It
+// returns an error that is not the user's to fix.
+func (s *Server) checkPlannable(r *http.Request, f *form, c *enforcement.OperationCreate) error {
+	_, err := s.Planning.PreviewOperation(r.Context(), c)
+	if err == nil {
+		return nil
+	}
+	if !f.Fail(err, operationFormAliases) {
+		return err
+	}
+	if f.Message != "" {
+		f.Message = s.localizerFor(r).T("op.err.unplannable", "Reason", f.Message)
+	}
+	return nil
 }
 
 // operationNewData reads the reference lists the form offers.
@@ -183,11 +288,23 @@ func (s *Server) handleOperationCreatePage(w http.ResponseWriter, r *http.Reques
 		s.htmlError(w, r, enforcement.Errorf(enforcement.EINVALID, "The form could not be read."))
 		return
 	}
+	p, err := s.operationNewData(r)
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
 	f := newForm(r)
-	c, ok := s.parseOperationForm(r, f, false)
-	var op *enforcement.Operation
+	c, ok := s.parseOperationForm(r, f, false, p)
 	if ok {
-		var err error
+		// The same draw as the live preview, before anything is saved: the
+		// criteria that cannot be planned come back with the reason.
+		if err := s.checkPlannable(r, f, c); err != nil {
+			s.htmlError(w, r, err)
+			return
+		}
+	}
+	var op *enforcement.Operation
+	if !f.Failed() {
 		if op, err = s.Operations.CreateOperation(r.Context(), c); err == nil {
 			op, err = s.Operations.SubmitOperation(r.Context(), op.ID)
 		}
@@ -197,11 +314,6 @@ func (s *Server) handleOperationCreatePage(w http.ResponseWriter, r *http.Reques
 		}
 	}
 	if f.Failed() {
-		p, err := s.operationNewData(r)
-		if err != nil {
-			s.htmlError(w, r, err)
-			return
-		}
 		s.renderPage(w, r, page{Name: "operation_new.html", Title: "op.new.title", Nav: "operations", Data: p, Form: f, Status: http.StatusUnprocessableEntity})
 		return
 	}
@@ -227,7 +339,7 @@ func (s *Server) handleOperationPreviewPage(w http.ResponseWriter, r *http.Reque
 		return
 	}
 	f := newForm(r)
-	if c, ok := s.parseOperationForm(r, f, true); ok {
+	if c, ok := s.parseOperationForm(r, f, true, p); ok {
 		p.Preview, err = s.Planning.PreviewOperation(r.Context(), c)
 		if err != nil && !f.Fail(err, operationFormAliases) {
 			s.htmlError(w, r, err)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -86,6 +87,8 @@ type operationPage struct {
 	Day *enforcement.VisitDay
 	// Confirm shows the cancel confirmation with its required reason.
 	Confirm bool
+	// MaxReason is the longest cancel reason, in characters.
+	MaxReason int
 }
 
 // operationPageData reads everything operation.html shows.
@@ -95,7 +98,7 @@ func (s *Server) operationPageData(r *http.Request) (*operationPage, error) {
 	if err != nil {
 		return nil, enforcement.Errorf(enforcement.ENOTFOUND, "No such operation.")
 	}
-	p := &operationPage{}
+	p := &operationPage{MaxReason: enforcement.MaxOperationCancelReasonRunes}
 	if p.Op, err = s.Operations.FindOperationByID(ctx, id); err != nil {
 		return nil, err
 	}
@@ -208,14 +211,37 @@ func (s *Server) handleOperationReassign(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	f := newForm(r)
+	opID, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil {
+		s.htmlError(w, r, enforcement.Errorf(enforcement.ENOTFOUND, "No such operation."))
+		return
+	}
 	taskID, err := strconv.ParseInt(f.Get("task"), 10, 64)
 	if err != nil {
 		s.htmlError(w, r, enforcement.Errorf(enforcement.ENOTFOUND, "No such task."))
 		return
 	}
-	if f.Require(s.localizerFor(r).T("op.err.department"), "department") {
-		if _, err := s.Tasks.ReassignTask(r.Context(), taskID, f.Get("department")); err != nil {
-			if !f.Fail(err, nil) {
+	// The task must be one of the operation's in the path: a form of
+	// another operation's page (or a tampered one) gets "not found".
+	task, err := s.Tasks.FindTaskByID(r.Context(), taskID)
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	if task.OperationID != opID {
+		s.htmlError(w, r, enforcement.Errorf(enforcement.ENOTFOUND, "Operation %d has no task %d.", opID, taskID))
+		return
+	}
+	l := s.localizerFor(r)
+	dept := strings.TrimSpace(f.Get("department"))
+	if dept != "" && dept == task.Department {
+		// The domain refuses it too (and an earlier decliner of the
+		// task); said here in the viewer's language.
+		f.Errors["department"] = l.T("op.err.declined_by", "Department", s.departmentName(r, l, dept))
+	}
+	if f.Require(l.T("op.err.department"), "department") && !f.Failed() {
+		if _, err := s.Tasks.ReassignTask(r.Context(), taskID, dept); err != nil {
+			if !f.Fail(err, reassignFormAliases) {
 				s.htmlError(w, r, err)
 				return
 			}
@@ -227,6 +253,10 @@ func (s *Server) handleOperationReassign(w http.ResponseWriter, r *http.Request)
 	}
 	redirectFlash(w, r, "/operations/"+chi.URLParam(r, "id")+"#declined", "op.flash.reassigned")
 }
+
+// reassignFormAliases maps the fields of ReassignTask's errors to the
+// reassign form's department picker, where the message shows.
+var reassignFormAliases = map[string]string{"department_code": "department", "dept": "department", "to_department": "department"}
 
 // handleOperationCancelConfirm answers GET /operations/{id}/cancel: the
 // operation page with the confirmation step, which asks for a reason.
@@ -254,13 +284,18 @@ func (s *Server) handleOperationCancelPage(w http.ResponseWriter, r *http.Reques
 		http.Redirect(w, r, "/operations/"+id+"/cancel", http.StatusSeeOther)
 		return
 	}
-	if f.Require(s.localizerFor(r).T("op.err.reason"), "reason") {
+	l := s.localizerFor(r)
+	reason := strings.TrimSpace(f.Get("reason"))
+	if n := utf8.RuneCountInString(reason); n > enforcement.MaxOperationCancelReasonRunes {
+		f.Errors["reason"] = l.T("op.err.reason_long", "Max", enforcement.MaxOperationCancelReasonRunes, "Length", n)
+	}
+	if f.Require(l.T("op.err.reason"), "reason") && !f.Failed() {
 		n, err := strconv.ParseInt(id, 10, 64)
 		if err != nil {
 			s.htmlError(w, r, enforcement.Errorf(enforcement.ENOTFOUND, "No such operation."))
 			return
 		}
-		if _, err := s.Operations.CancelOperation(r.Context(), n, strings.TrimSpace(f.Get("reason"))); err != nil {
+		if _, err := s.Operations.CancelOperation(r.Context(), n, reason); err != nil {
 			if !f.Fail(err, nil) {
 				s.htmlError(w, r, err)
 				return
@@ -272,4 +307,18 @@ func (s *Server) handleOperationCancelPage(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	redirectFlash(w, r, "/operations/"+id, "op.flash.cancelled")
+}
+
+// departmentName names the department code in l's language, or returns
+// the code when there is no such department.
+func (s *Server) departmentName(r *http.Request, l *localizer, code string) string {
+	ds, err := s.References.FindDepartments(r.Context())
+	if err == nil {
+		for _, d := range ds {
+			if d.Code == code {
+				return d.Name(l.lang)
+			}
+		}
+	}
+	return code
 }

@@ -248,6 +248,12 @@ func TestOperationCancelNeedsTheConfirmationAndAReason(t *testing.T) {
 	body := b.page(t, "coord", path+"/cancel", http.StatusOK)
 	wantIn(t, body, `id="cancel-confirm"`, `name="confirm" value="yes"`, `<textarea id="reason" name="reason" required`, "确认取消行动", "不能撤销")
 
+	// Confirmed, with a reason too long: 422 with the limit, and what was
+	// typed kept.
+	long := strings.Repeat("停", 1001)
+	body = b.post(t, "coord", path+"/cancel", url.Values{"confirm": {"yes"}, "reason": {long}}).want(http.StatusUnprocessableEntity).Body.String()
+	wantIn(t, body, `id="reason-error"`, "取消原因最多 1000 个字", long, `aria-invalid="true" aria-describedby="reason-error"`)
+
 	// Confirmed, with no reason: 422, and still planned.
 	body = b.post(t, "coord", path+"/cancel", url.Values{"confirm": {"yes"}, "reason": {"  "}}).want(http.StatusUnprocessableEntity).Body.String()
 	wantIn(t, body, `id="reason-error"`, "请填写取消原因", `id="cancel-confirm"`)
@@ -263,7 +269,10 @@ func TestOperationCancelNeedsTheConfirmationAndAReason(t *testing.T) {
 		t.Fatalf("status = %s, want cancelled", got)
 	}
 	body = b.page(t, "coord", path, http.StatusOK)
-	wantIn(t, body, "已取消")
+	// Why, who and when.
+	wantIn(t, body, "已取消", `id="cancelled"`, "行动已取消", `<dd class="decline-reason" id="cancel-reason">上级通知暂停</dd>`,
+		`<dd id="cancelled-by">周协调</dd>`, `<dd id="cancelled-at">2026年3月2日 10:00</dd>`)
+	wantIn(t, b.page(t, "coord", "/operations", http.StatusOK), `<span class="muted cancel-reason" title="上级通知暂停">上级通知暂停</span>`, "周协调")
 	if strings.Contains(body, `href="`+path+`/cancel"`) {
 		t.Error("a cancelled operation offers to cancel again")
 	}
@@ -291,11 +300,17 @@ func TestOperationPageShowsAFailedPlan(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	// Every enterprise of the district in one day: more than the rosters
-	// can visit.
-	f := url.Values{"title": {"一日全覆盖"}, "lead_department": {"EMB"}, "departments": {"MSA", "FIRE", "HCB"},
-		"window_start": {"2026-03-09"}, "window_end": {"2026-03-09"}}
-	id := operationIDFrom(t, b.post(t, "coord", "/operations", f).want(http.StatusSeeOther))
-	n, _ := strconv.ParseInt(id, 10, 64)
+	// can visit. The form refuses such criteria (see
+	// TestOperationFormRefusesWhatCannotBePlanned); the API takes them, and
+	// the plan job fails.
+	var op enforcement.Operation
+	b.do(t, "coord", "POST", "/api/v1/operations", map[string]any{
+		"title": "一日全覆盖", "lead_department": "EMB", "departments": []string{"MSA", "FIRE", "HCB"},
+		"window_start": "2026-03-09", "window_end": "2026-03-09",
+	}).want(http.StatusCreated).decode(&op)
+	id := itoa(op.ID)
+	b.do(t, "coord", "POST", "/api/v1/operations/"+id+"/submit", nil).want(http.StatusAccepted)
+	n := op.ID
 	_ = b.db.PlanOperation(b.ctx, n)
 	if got := b.operationStatus(t, id); got != enforcement.OperationDraft {
 		t.Fatalf("status = %s, want draft after a plan that does not fit", got)
@@ -306,4 +321,161 @@ func TestOperationPageShowsAFailedPlan(t *testing.T) {
 	if got := b.operationStatus(t, id); got != enforcement.OperationPlanning {
 		t.Errorf("status = %s after submitting again, want planning", got)
 	}
+}
+
+// operationCount counts the operations over the API.
+func (b *testBundle) operationCount(t *testing.T) int {
+	t.Helper()
+	var ops struct{ Operations []enforcement.Operation }
+	b.do(t, "coord", "GET", "/api/v1/operations", nil).want(http.StatusOK).decode(&ops)
+	return len(ops.Operations)
+}
+
+func TestOperationFormRefusesRatiosThatAreNotNumbers(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	// The ratios are text fields: what was typed reaches the server, which
+	// says what is wrong instead of reading "" (the browser's value of a
+	// number field holding "5e") as "draw in full".
+	body := b.page(t, "coord", "/operations/new", http.StatusOK)
+	wantIn(t, body, `<input type="text" name="ratio_1" id="ratio_1" value="100" inputmode="decimal"`,
+		`<input type="text" id="min_gap_days" name="min_gap_days" value="0" inputmode="numeric"`)
+	for _, bad := range []string{"5e", "NaN", "Inf", "-Inf", "1e2", "0x1p-2", "三十"} {
+		f := operationForm()
+		f.Set("ratio_2", bad)
+		body := b.post(t, "coord", "/operations", f).want(http.StatusUnprocessableEntity).Body.String()
+		wantIn(t, body, `id="ratio_2-error"`, "请填写数字（0 到 100）", `value="`+bad+`"`,
+			`id="ratio_2" value="`+bad+`" inputmode="decimal" autocomplete="off" class="ratio" aria-invalid="true" aria-describedby="ratio_2-error"`)
+		body = b.post(t, "coord", "/operations/preview", f).want(http.StatusOK).Body.String()
+		wantIn(t, body, "暂时无法预览", "中风险抽查比例: 请填写数字")
+	}
+	f := operationForm()
+	f.Set("min_gap_days", "5e")
+	body = b.post(t, "coord", "/operations", f).want(http.StatusUnprocessableEntity).Body.String()
+	wantIn(t, body, `id="min_gap_days-error"`, `value="5e"`)
+	if n := b.operationCount(t); n != 0 {
+		t.Errorf("refused forms created %d operations", n)
+	}
+	// A ratio typed with its percent sign, or with a decimal point, is a
+	// number.
+	f = operationForm()
+	f.Set("ratio_1", "50%")
+	f.Set("ratio_3", "12.5")
+	b.post(t, "coord", "/operations", f).want(http.StatusSeeOther)
+}
+
+func TestOperationFormRefusesWhatCannotBePlanned(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for _, c := range []struct {
+		name  string
+		edit  func(url.Values)
+		wants []string
+	}{
+		{"a weekend only", func(f url.Values) { f.Set("window_start", "2026-03-14"); f.Set("window_end", "2026-03-15") },
+			[]string{"按这些条件无法生成计划，未创建行动", "no working day"}},
+		{"no working day after the 2 working days to accept", func(f url.Values) { f.Set("window_start", "2026-03-02"); f.Set("window_end", "2026-03-04") },
+			[]string{"按这些条件无法生成计划，未创建行动", "no working day"}},
+		{"more visits than the departments can make", func(f url.Values) {
+			f.Set("window_start", "2026-03-09")
+			f.Set("window_end", "2026-03-09")
+			f["departments"] = []string{"MSA", "FIRE", "HCB"}
+			delete(f, "industries")
+			delete(f, "subdistricts")
+		}, []string{"按这些条件无法生成计划，未创建行动", "cannot make the visits"}},
+		{"a grade ticked with a ratio of 0", func(f url.Values) { f["risk_grades"] = []string{"1", "2"}; f.Set("ratio_2", "0") },
+			[]string{`id="ratio_2-error"`, "勾选的等级比例为 0"}},
+	} {
+		f := operationForm()
+		c.edit(f)
+		r := b.post(t, "coord", "/operations", f)
+		if r.Code != http.StatusUnprocessableEntity {
+			t.Errorf("%s: POST /operations = %d, want 422:\n%s", c.name, r.Code, r.Header().Get("Location"))
+			continue
+		}
+		body := r.Body.String()
+		wantIn(t, body, append(c.wants, `value="春季安全生产联合执法"`, `value="`+f.Get("window_start")+`"`, `<option value="EMB" selected>`)...)
+		// The live preview showed the same reason.
+		preview := b.post(t, "coord", "/operations/preview", f).want(http.StatusOK).Body.String()
+		wantIn(t, preview, "暂时无法预览")
+	}
+	if n := b.operationCount(t); n != 0 {
+		t.Errorf("refused forms created %d operations", n)
+	}
+	// The preview says it is an estimate.
+	wantIn(t, b.page(t, "coord", "/operations/new", http.StatusOK), `id="preview-estimate"`, "预览是估算")
+}
+
+func TestOperationFormNamesUnknownCodesNextToTheirFields(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	f := operationForm()
+	f.Set("lead_department", "ZZZ")
+	f["departments"] = []string{"MSA", "QQQ"}
+	f["industries"] = []string{"3311", "9999"}
+	f["subdistricts"] = []string{"XX"}
+	f.Set("title", strings.Repeat("长", 201))
+	f.Set("window_end", "2027-06-30")
+	body := b.post(t, "coord", "/operations", f).want(http.StatusUnprocessableEntity).Body.String()
+	wantIn(t, body,
+		`<p class="field-error" id="lead_department-error" role="alert">没有代码为 ZZZ 的部门`,
+		`<p class="field-error" id="departments-error" role="alert">以下代码不存在：QQQ。`,
+		`<p class="field-error" id="industries-error" role="alert">以下代码不存在：9999。`,
+		`<p class="field-error" id="subdistricts-error" role="alert">以下代码不存在：XX。`,
+		`<p class="field-error" id="title-error" role="alert">行动名称最多 200 个字（现有 201 个）`,
+		`<p class="field-error" id="window_end-error" role="alert">行动期间最长 366 天`,
+		// Server-side, not only from app.js: each field at fault says so.
+		`id="title" name="title"`, `aria-invalid="true" aria-describedby="title-error"`,
+		`<select id="lead_department" name="lead_department" required aria-invalid="true" aria-describedby="lead_department-error">`,
+		`<fieldset id="departments" aria-invalid="true" aria-describedby="departments-error">`,
+		`name="window_end" value="2027-06-30" required aria-invalid="true" aria-describedby="window_end-error">`)
+	if strings.Contains(body, "Unknown code") {
+		t.Errorf("the domain's English message shows:\n%s", body)
+	}
+	if n := b.operationCount(t); n != 0 {
+		t.Errorf("a refused form created %d operations", n)
+	}
+
+	b.post(t, "coord", "/language", url.Values{"language": {"en"}}).want(http.StatusSeeOther)
+	body = b.post(t, "coord", "/operations", f).want(http.StatusUnprocessableEntity).Body.String()
+	wantIn(t, body, "There is no department with the code ZZZ", "This code does not exist: QQQ.", "A title has at most 200 characters",
+		"An operation lasts at most 366 days")
+	f = operationForm()
+	f.Set("window_start", "2026-03-14")
+	f.Set("window_end", "2026-03-15")
+	body = b.post(t, "coord", "/operations", f).want(http.StatusUnprocessableEntity).Body.String()
+	wantIn(t, body, "These criteria cannot be planned, so no operation was created")
+	wantIn(t, b.page(t, "coord", "/operations/new", http.StatusOK), "An estimate: on submitting, the plan draws again")
+}
+
+func TestOperationReassignChecksTheTaskIsTheOperations(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	one := b.plannedOperation(t)
+	var two enforcement.Operation
+	b.do(t, "coord", "POST", "/api/v1/operations", map[string]any{
+		"title": "另一次行动", "lead_department": "FIRE", "window_start": "2026-03-16", "window_end": "2026-03-20",
+	}).want(http.StatusCreated).decode(&two)
+	task := b.tasksOf(t, "msa-lead", "?status=pending&limit=1&operation_id="+itoa(one.ID))[0]
+	b.do(t, "msa-lead", "POST", "/api/v1/tasks/"+itoa(task.ID)+"/decline", map[string]string{"reason": "人手不足"}).want(http.StatusOK)
+
+	// Operation two's page, operation one's task: not found, and nothing
+	// changes.
+	b.post(t, "coord", "/operations/"+itoa(two.ID)+"/reassign", url.Values{"task": {itoa(task.ID)}, "department": {"FIRE"}}).want(http.StatusNotFound)
+	b.post(t, "coord", "/operations/999999/reassign", url.Values{"task": {itoa(task.ID)}, "department": {"FIRE"}}).want(http.StatusNotFound)
+	b.post(t, "coord", "/operations/"+itoa(one.ID)+"/reassign", url.Values{"task": {"99999999"}, "department": {"FIRE"}}).want(http.StatusNotFound)
+	for _, x := range b.tasksOf(t, "coord", "?operation_id="+itoa(one.ID)+"&limit=1000") {
+		if x.Department == "FIRE" {
+			t.Fatalf("the task was reassigned through another operation's page: %+v", x)
+		}
+	}
+
+	// Back to the department that declined it: refused, the message next
+	// to that task's picker.
+	path := "/operations/" + itoa(one.ID)
+	body := b.post(t, "coord", path+"/reassign", url.Values{"task": {itoa(task.ID)}, "department": {"MSA"}}).
+		want(http.StatusUnprocessableEntity).Body.String()
+	wantIn(t, body, `id="dept-`+itoa(task.ID)+`-error"`, `aria-describedby="dept-`+itoa(task.ID)+`-error"`, "市场监督管理局已退回这项任务")
+
+	b.post(t, "coord", path+"/reassign", url.Values{"task": {itoa(task.ID)}, "department": {"FIRE"}}).want(http.StatusSeeOther)
 }

@@ -135,8 +135,9 @@ func (s *Server) handleCrossOrigin(w http.ResponseWriter, r *http.Request) {
 	s.htmlError(w, r, err)
 }
 
-// methodNotAllowed returns the 405 handler of router: problem+json with
-// the Allow header listing the methods the path has.
+// methodNotAllowed returns the 405 handler of router, with the Allow
+// header listing the methods the path has: problem+json under /api/, the
+// error page elsewhere (a person who followed a form's URL, say).
 func (s *Server) methodNotAllowed(router chi.Router) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var allowed []string
@@ -146,7 +147,12 @@ func (s *Server) methodNotAllowed(router chi.Router) http.HandlerFunc {
 			}
 		}
 		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		detail := r.Method + " is not allowed on " + r.URL.Path + "; use " + strings.Join(allowed, " or ") + "."
+		if !strings.HasPrefix(r.URL.Path, "/api/") {
+			s.htmlError(w, r, &requestError{status: http.StatusMethodNotAllowed, slug: "method-not-allowed", detail: detail})
+			return
+		}
 		s.writeProblem(w, r, Problem{Type: "about:blank", Title: http.StatusText(http.StatusMethodNotAllowed),
-			Status: http.StatusMethodNotAllowed, Detail: r.Method + " is not allowed on " + r.URL.Path + "; use " + strings.Join(allowed, " or ") + "."})
+			Status: http.StatusMethodNotAllowed, Detail: detail})
 	}
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -89,8 +90,9 @@ type view struct {
 	Flash string
 	// DevClock is true in `jointops dev`, where the clock can be moved.
 	DevClock bool
-	// Path is the request's path and query, for the language switch to
-	// come back to.
+	// Path is the local path and query of the page the viewer is on, for
+	// the language switch and the demo clock to come back to: a page a GET
+	// can show, also when this one answers a POST (see pagePath).
 	Path string
 }
 
@@ -100,7 +102,7 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, p page) {
 	l := s.localizerFor(r)
 	now := s.now().In(s.Location)
 	v := view{page: p, Actor: enforcement.ActorFromContext(r.Context()), Lang: l.lang, HTMLLang: l.htmlLang(),
-		Today: enforcement.DateOf(now), Flash: takeFlash(w, r), DevClock: s.DevClock != nil, Path: r.URL.RequestURI()}
+		Today: enforcement.DateOf(now), Flash: takeFlash(w, r), DevClock: s.DevClock != nil, Path: pagePath(r)}
 	if v.Form == nil {
 		v.Form = &form{}
 	}
@@ -128,7 +130,7 @@ func (s *Server) renderFragment(w http.ResponseWriter, r *http.Request, p page, 
 	l := s.localizerFor(r)
 	now := s.now().In(s.Location)
 	v := view{page: p, Actor: enforcement.ActorFromContext(r.Context()), Lang: l.lang, HTMLLang: l.htmlLang(),
-		Today: enforcement.DateOf(now), DevClock: s.DevClock != nil, Path: r.URL.RequestURI()}
+		Today: enforcement.DateOf(now), DevClock: s.DevClock != nil, Path: pagePath(r)}
 	if v.Form == nil {
 		v.Form = &form{}
 	}
@@ -175,19 +177,32 @@ func (s *Server) localizerFor(r *http.Request) *localizer {
 }
 
 // htmlError answers a failed page with an error page in the viewer's
-// language, the domain's own message, and the request id; internal errors
-// are logged and never shown.
+// language and the request id. The domain's own message, in English, is
+// shown only for invalid input and conflicts, where it says what to fix;
+// for not found, forbidden, unauthorized and internal errors the page's
+// localized text says all there is (and an internal error is logged). A
+// requestError (405, 413, …) answers its own status with the text of its
+// slug (pageErrorKeys), and its detail only when that is invalid input.
 func (s *Server) htmlError(w http.ResponseWriter, r *http.Request, err error) {
 	code := enforcement.ErrorCode(err)
+	status := statusOf(code)
 	reqID := middleware.GetReqID(r.Context())
-	msg := enforcement.ErrorMessage(err)
-	if code == enforcement.EINTERNAL {
+	msg := ""
+	var re *requestError
+	switch {
+	case errors.As(err, &re):
+		status, code = re.status, pageErrorKeys[re.slug]
+		if code == "" || code == enforcement.EINVALID {
+			code, msg = enforcement.EINVALID, re.detail
+		}
+	case code == enforcement.EINVALID, code == enforcement.ECONFLICT:
+		msg = enforcement.ErrorMessage(err)
+	case code == enforcement.EINTERNAL:
 		s.Logger.ErrorContext(r.Context(), "internal error", "request_id", reqID, "method", r.Method, "path", r.URL.Path, "err", err)
-		msg = ""
 	}
 	t := s.pages["error.html"]
 	if t == nil {
-		http.Error(w, msg, statusOf(code))
+		http.Error(w, msg, status)
 		return
 	}
 	l := s.localizerFor(r)
@@ -199,16 +214,24 @@ func (s *Server) htmlError(w http.ResponseWriter, r *http.Request, err error) {
 		v := view{page: page{Name: "error.html", Title: "error.title." + code, Form: &form{},
 			Data: errorPage{Code: code, Message: msg, RequestID: reqID}},
 			Actor: enforcement.ActorFromContext(r.Context()), Lang: l.lang, HTMLLang: l.htmlLang(),
-			Today: enforcement.DateOf(now), Path: r.URL.RequestURI()}
+			Today: enforcement.DateOf(now), DevClock: s.DevClock != nil, Path: pagePath(r)}
 		if cerr = t.ExecuteTemplate(&buf, "layout", v); cerr == nil {
 			setPageHeaders(w)
-			w.WriteHeader(statusOf(code))
+			w.WriteHeader(status)
 			_, _ = buf.WriteTo(w)
 			return
 		}
 	}
 	s.Logger.ErrorContext(r.Context(), "error page", "request_id", reqID, "err", cerr)
-	http.Error(w, msg, statusOf(code))
+	http.Error(w, msg, status)
+}
+
+// pageErrorKeys maps the slug of a requestError to the suffix of its
+// error page's messages (error.title.KEY, error.text.KEY).
+var pageErrorKeys = map[string]string{
+	"bad-request":        enforcement.EINVALID,
+	"method-not-allowed": "method",
+	"too-large":          "too_large",
 }
 
 // errorPage is the data of error.html.
@@ -318,10 +341,28 @@ func pageFuncs(env *funcEnv) template.FuncMap {
 			}
 			return int(*l)
 		},
+		// aria marks a field of a form shown again with its errors, for
+		// screen readers: {{aria .Form "name"}} inside the field's tag
+		// writes ` aria-invalid="true" aria-describedby="name-error"` when
+		// the form has an error for name (the id of the "fielderror"
+		// partial's message), and nothing otherwise:
+		//
+		//	<input id="name" name="name" value="{{.Form.Get "name"}}"{{aria .Form "name"}}>
+		//	{{template "fielderror" (dict "Form" .Form "Name" "name")}}
+		"aria":     ariaAttrs,
 		"join":     strings.Join,
 		"contains": func(list []string, v string) bool { return slices.Contains(list, v) },
 		"add":      func(a, b int) int { return a + b },
 	}
+}
+
+// ariaAttrs is the template function aria.
+func ariaAttrs(f *form, name string) template.HTMLAttr {
+	if f.Error(name) == "" {
+		return ""
+	}
+	id := template.HTMLEscapeString(name + "-error")
+	return template.HTMLAttr(` aria-invalid="true" aria-describedby="` + id + `"`)
 }
 
 // department returns the name of code in the viewer's language, reading

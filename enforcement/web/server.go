@@ -135,7 +135,7 @@ func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(s.handleCrossOrigin))
-	r.Use(middleware.RequestID, s.commonHeaders, s.recoverer, csrf.Handler, middleware.GetHead)
+	r.Use(middleware.RequestID, s.commonHeaders, s.recoverer, csrf.Handler, s.validInput, middleware.GetHead)
 	if s.Mount != nil {
 		s.Mount(r)
 	}

@@ -27,8 +27,9 @@ func (s *Server) handleListed(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleOrderHistory answers GET /api/v1/rectification-orders/{id}/history
-// with {"rectification_order_id", "history": [...]}: the verifications,
-// extension requests and decisions, and escalations, in time order.
+// with {"rectification_order_id", "history": [...]}: the issue, the
+// submissions of evidence, the verifications, extension requests and
+// decisions, and escalations, in time order.
 func (s *Server) handleOrderHistory(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {

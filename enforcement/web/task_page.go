@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -59,16 +60,28 @@ func (s *Server) handleTaskAcceptForm(w http.ResponseWriter, r *http.Request) {
 		s.htmlError(w, r, enforcement.Errorf(enforcement.EINVALID, "The form cannot be read: %v", err))
 		return
 	}
+	if !p.CanAnswer {
+		s.htmlError(w, r, enforcement.Errorf(enforcement.EFORBIDDEN, "Only the lead of the task's department accepts it."))
+		return
+	}
 	f := newForm(r)
 	l := s.localizerFor(r)
+	// The ids are counted once each (a tampered form may repeat one), and
+	// each must be on the roster the picker offers.
 	var ids []int64
 	for _, v := range f.Values["inspector_ids"] {
-		id, err := strconv.ParseInt(v, 10, 64)
+		id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 		if err != nil {
 			f.Errors["inspector_ids"] = l.T("task.error.inspector")
 			break
 		}
-		ids = append(ids, id)
+		if !slices.ContainsFunc(p.Roster, func(u enforcement.UserRef) bool { return u.ID == id }) {
+			f.Errors["inspector_ids"] = l.T("task.error.not_on_roster")
+			break
+		}
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
 	}
 	// The form checks the count itself: AcceptTask with no ids would take
 	// the drawn team, which is not what a lead who ticked nothing meant.

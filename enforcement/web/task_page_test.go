@@ -121,6 +121,17 @@ func TestTaskAcceptForm(t *testing.T) {
 	}
 	// Nothing ticked: refused too, rather than taking the drawn team.
 	b.post(t, "emb-lead", path+"/accept", url.Values{}).want(http.StatusUnprocessableEntity)
+	// A tampered form: one inspector twice counts once, in the page's own
+	// words; an id off the lead's roster (another department's) is
+	// refused next to the picker.
+	r = b.post(t, "emb-lead", path+"/accept", url.Values{"inspector_ids": {itoa(ids[0]), itoa(ids[0])}}).want(http.StatusUnprocessableEntity)
+	wantIn(t, r.Body.String(), `id="inspector_ids-error"`, "请至少选派 2 名执法人员")
+	if strings.Contains(r.Body.String(), "Assign at least") {
+		t.Error("duplicate ids show the domain's English message")
+	}
+	msa := b.rosterIDs(t, "MSA", 1)[0]
+	r = b.post(t, "emb-lead", path+"/accept", url.Values{"inspector_ids": {itoa(ids[0]), itoa(msa)}}).want(http.StatusUnprocessableEntity)
+	wantIn(t, r.Body.String(), `id="inspector_ids-error"`, "只能选择本部门在册的执法人员")
 	if got := taskStatus(t, b, task.ID); got.Status != enforcement.TaskPending {
 		t.Fatalf("task is %s after refused accepts", got.Status)
 	}

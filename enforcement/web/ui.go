@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -54,15 +55,17 @@ func cacheStatic(next http.Handler) http.Handler {
 	})
 }
 
-// requirePageActor sends a visitor to sign in, then back to the page asked
-// for. An htmx request gets HX-Redirect, so the whole page goes.
+// requirePageActor sends a visitor to sign in, then back to the page they
+// were on: the page asked for by a GET, else the page the form or the htmx
+// request came from (pagePath), never a POST-only URL. An htmx request gets
+// HX-Redirect, so the whole page goes.
 func (s *Server) requirePageActor(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if enforcement.ActorFromContext(r.Context()) != nil {
 			next.ServeHTTP(w, r)
 			return
 		}
-		target := "/login?next=" + url.QueryEscape(r.URL.RequestURI())
+		target := "/login?next=" + url.QueryEscape(pagePath(r))
 		if r.Header.Get("HX-Request") == "true" {
 			w.Header().Set("HX-Redirect", target)
 			w.WriteHeader(http.StatusUnauthorized)
@@ -74,6 +77,54 @@ func (s *Server) requirePageActor(next http.Handler) http.Handler {
 		}
 		http.Redirect(w, r, target, status)
 	})
+}
+
+// pagePath is the page a person making r is on, as a local path and query
+// that a GET can show again: the language switch and the demo clock go
+// back there, and signing in comes back there.
+//
+//   - an htmx request: the HX-Current-URL header (the page the fragment
+//     is part of), else the Referer;
+//   - a GET or HEAD: the request's own path and query;
+//   - any other method (a form's POST, answered with a 422 page, an
+//     error page or a confirmation step): the Referer.
+//
+// Only a header of this site that names a path with a GET route counts;
+// otherwise it is "/".
+func pagePath(r *http.Request) string {
+	if r.Header.Get("HX-Request") == "true" {
+		if p := sameOriginPath(r, r.Header.Get("HX-Current-URL")); p != "" {
+			return p
+		}
+	} else if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return r.URL.RequestURI()
+	}
+	if p := sameOriginPath(r, r.Header.Get("Referer")); p != "" {
+		return p
+	}
+	return "/"
+}
+
+// sameOriginPath returns the local path and query of the absolute URL raw
+// when it is of r's host and a GET route of the router serving r, else "".
+func sameOriginPath(r *http.Request, raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || !strings.EqualFold(u.Host, r.Host) || u.User != nil {
+		return ""
+	}
+	u.Fragment, u.RawFragment = "", ""
+	p := u.RequestURI()
+	if localPath(p) != p {
+		return ""
+	}
+	if rctx := chi.RouteContext(r.Context()); rctx != nil && rctx.Routes != nil &&
+		!rctx.Routes.Match(chi.NewRouteContext(), http.MethodGet, u.Path) {
+		return ""
+	}
+	return p
 }
 
 // handleLanguage answers POST /language with the form field language (zh
@@ -115,9 +166,23 @@ func takeFlash(w http.ResponseWriter, r *http.Request) string {
 	return c.Value
 }
 
-// localPath returns p when it is a path on this site, else "/".
+// localPath returns p when it is a path on this site, else "/". As in the
+// auth package's, a control character (browsers drop tabs and newlines, so
+// "/\t/evil.example" would become "//evil.example"), a backslash (read as a
+// slash), a leading "//" (another host) or a scheme, host or user part is
+// refused.
 func localPath(p string) string {
-	if p == "" || p[0] != '/' || len(p) > 2048 || (len(p) > 1 && (p[1] == '/' || p[1] == '\\')) {
+	if p == "" || p[0] != '/' || len(p) > 2048 {
+		return "/"
+	}
+	if strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
+		return "/"
+	}
+	if strings.HasPrefix(p, "//") {
+		return "/"
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return "/"
 	}
 	return p

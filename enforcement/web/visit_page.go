@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/jointops/jointops/enforcement"
 )
@@ -19,6 +21,19 @@ func (s *Server) uiVisitRoutes(r chi.Router) {
 	r.Get("/visits/{id}", s.handleVisitPage)
 	r.Post("/visits/{id}/hazards", s.handleHazardForm)
 	r.Post("/visits/{id}/orders", s.handleOrderForm)
+	r.Get("/visits/{id}/due", s.handleVisitDuePreview)
+}
+
+// handleVisitDuePreview answers GET /visits/{id}/due?days=N (or
+// due_working_days=N, as the order form's field sends it under htmx) with
+// the fragment that says what N working days from today come to:
+// "→ 2026年3月9日（周一）". The 404 page for a visit the viewer does not see.
+func (s *Server) handleVisitDuePreview(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.loadVisitPage(r); err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	s.renderDuePreview(w, r, "days", "due_working_days")
 }
 
 // visitOrderLimit bounds the orders read to find those of one visit: the
@@ -82,7 +97,7 @@ func (s *Server) handleHazardForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.parseVisitForm(w, r); err != nil {
-		s.htmlError(w, r, err)
+		s.visitFormError(w, r, err)
 		return
 	}
 	defer removeMultipart(r)
@@ -123,12 +138,20 @@ func (s *Server) handleOrderForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.parseVisitForm(w, r); err != nil {
-		s.htmlError(w, r, err)
+		s.visitFormError(w, r, err)
 		return
 	}
 	defer removeMultipart(r)
 	f := newForm(r)
 	c := s.readOrderForm(r, f)
+	// The hazards named must be this visit's: the path's visit is the one
+	// the order is issued on, whatever a tampered form says.
+	for _, id := range c.HazardIDs {
+		if !slices.ContainsFunc(p.Visit.Hazards, func(h *enforcement.Hazard) bool { return h.ID == id }) {
+			s.htmlError(w, r, enforcement.Errorf(enforcement.ENOTFOUND, "No hazard %d on visit %d.", id, p.Visit.ID))
+			return
+		}
+	}
 	if !f.Failed() {
 		var o *enforcement.RectificationOrder
 		o, err = s.Rectifications.IssueOrder(r.Context(), c)
@@ -145,26 +168,48 @@ func (s *Server) handleOrderForm(w http.ResponseWriter, r *http.Request) {
 }
 
 // parseVisitForm reads the body of a visit page form: multipart/form-data
-// (the hazard form, with its photo) or urlencoded. Twice the photo limit
-// is read, so that a photo somewhat too large gets a message next to the
-// field rather than an error page. The caller defers removeMultipart.
+// (the hazard form, with its photo) or urlencoded. Up to visitFormMaxBytes
+// is read, so that a photo too large, even several times the limit, gets
+// its message next to the field with everything typed kept (readPhoto);
+// a larger body is the 413 error page. The caller defers removeMultipart.
 func (s *Server) parseVisitForm(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, 2*s.MaxAttachmentBytes+multipartOverheadBytes)
+	limit := s.visitFormMaxBytes()
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	var err error
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
-		err = r.ParseMultipartForm(2*s.MaxAttachmentBytes + multipartOverheadBytes)
+		// Files beyond the memory budget go to temporary files.
+		err = r.ParseMultipartForm(s.MaxAttachmentBytes + multipartOverheadBytes)
 	} else {
 		err = r.ParseForm()
 	}
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		return enforcement.Errorf(enforcement.EINVALID, "The photo is larger than %d MiB.", s.MaxAttachmentBytes>>20)
+		return &requestError{status: http.StatusRequestEntityTooLarge, slug: "too-large",
+			detail: fmt.Sprintf("The form is larger than %d MiB; a photo may be at most %d MiB.", limit>>20, s.MaxAttachmentBytes>>20)}
 	case err != nil:
 		return enforcement.Errorf(enforcement.EINVALID, "The form cannot be read: %v", err)
 	}
 	return nil
 }
+
+// visitFormError answers a visit form whose body cannot be read: a body
+// over visitFormMaxBytes is the localized 413 page that names the photo
+// limit; anything else the error page of err.
+func (s *Server) visitFormError(w http.ResponseWriter, r *http.Request, err error) {
+	var re *requestError
+	if !errors.As(err, &re) || re.status != http.StatusRequestEntityTooLarge {
+		s.htmlError(w, r, err)
+		return
+	}
+	s.renderPage(w, r, page{Name: "error.html", Title: "error.title.too_large", Status: http.StatusRequestEntityTooLarge,
+		Data: errorPage{Code: "photo_too_large", RequestID: middleware.GetReqID(r.Context()),
+			Message: s.localizerFor(r).T("visit.error.form_too_large", "MiB", s.MaxAttachmentBytes>>20)}})
+}
+
+// visitFormMaxBytes caps the body of a visit page form: four times the
+// photo limit and 1 MiB for the fields.
+func (s *Server) visitFormMaxBytes() int64 { return 4*s.MaxAttachmentBytes + 1<<20 }
 
 // removeMultipart removes the temporary files of a multipart form, if any.
 func removeMultipart(r *http.Request) {

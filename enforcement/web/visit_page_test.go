@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"bytes"
+	"image"
+	"image/png"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/jointops/jointops/enforcement"
+	"github.com/jointops/jointops/enforcement/web"
 )
 
 // acceptedEMBVisit plans an operation, accepts EMB's first task with two
@@ -58,8 +61,22 @@ func (b *testBundle) postMultipart(t *testing.T, who, path string, fields url.Va
 	return &response{b.serve(req), t}
 }
 
-// visitPhotoPNG is the start of a PNG file: enough for the type to be sniffed.
-var visitPhotoPNG = append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 64)...)
+// visitPhotoPNG is a small PNG photo that decodes (the domain reads a
+// photo's pixels, not only its first bytes).
+var visitPhotoPNG = encodePNG(4, 3)
+
+// encodePNG returns a w×h PNG image.
+func encodePNG(w, h int) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
+}
 
 func TestVisitPageIsTheTeamsOnly(t *testing.T) {
 	t.Parallel()
@@ -191,5 +208,133 @@ func TestVisitPageRecordsAHazardAndIssuesAnOrder(t *testing.T) {
 	}
 	if strings.Contains(body, `id="order-form"`) {
 		t.Error("the order form is offered with no hazard left to order")
+	}
+}
+
+// holidayCalendar is a working-day calendar with Tuesday 3 March 2026 off.
+type holidayCalendar struct{}
+
+func (holidayCalendar) IsWorkingDay(d enforcement.Date) bool {
+	return enforcement.WeekdayCalendar{}.IsWorkingDay(d) && d != enforcement.MustParseDate("2026-03-03")
+}
+
+// acceptedEMBVisits plans an operation and accepts EMB's first two tasks.
+func acceptedEMBVisits(t *testing.T, b *testBundle) (*enforcement.Task, *enforcement.Task) {
+	t.Helper()
+	b.plannedOperation(t)
+	tasks := b.tasksOf(t, "emb-lead", "?status=pending&limit=2")
+	if len(tasks) != 2 || tasks[0].VisitID == tasks[1].VisitID {
+		t.Fatalf("EMB's pending tasks = %+v, want two on two visits", tasks)
+	}
+	for _, task := range tasks {
+		b.do(t, "emb-lead", "POST", "/api/v1/tasks/"+itoa(task.ID)+"/accept",
+			map[string]any{"inspector_ids": b.rosterIDs(t, "EMB", 2)}).want(http.StatusOK)
+	}
+	return tasks[0], tasks[1]
+}
+
+// TestVisitOrderFormHazardsOfThePathsVisit: the order form of one visit
+// cannot issue an order on another visit's hazards (the 404 page, no order).
+func TestVisitOrderFormHazardsOfThePathsVisit(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a, other := acceptedEMBVisits(t, b)
+	var h enforcement.Hazard
+	b.do(t, "emb-i1", "POST", "/api/v1/visits/"+itoa(a.VisitID)+"/hazards", map[string]any{
+		"severity": "general", "description": "消防通道堵塞",
+	}).want(http.StatusCreated).decode(&h)
+	form := url.Values{"form": {"order"}, "hazard_ids": {itoa(h.ID)}, "due_mode": {"days"}, "due_working_days": {"5"}}
+	wantIn(t, b.post(t, "emb-i1", "/visits/"+itoa(other.VisitID)+"/orders", form).want(http.StatusNotFound).Body.String(), "未找到")
+	var list struct {
+		Orders []enforcement.RectificationOrder `json:"rectification_orders"`
+	}
+	b.do(t, "emb-i1", "GET", "/api/v1/rectification-orders", nil).want(http.StatusOK).decode(&list)
+	if len(list.Orders) != 0 {
+		t.Fatalf("orders issued through another visit's form: %+v", list.Orders)
+	}
+	// Under its own visit's path, the same form issues the order.
+	b.post(t, "emb-i1", "/visits/"+itoa(a.VisitID)+"/orders", form).want(http.StatusSeeOther)
+}
+
+// TestVisitHazardFormPhotoTooLarge: a photo over the limit, even several
+// times over, is a message next to the field with everything typed kept;
+// only a body beyond four times the limit is the localized 413 page.
+func TestVisitHazardFormPhotoTooLarge(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(s *web.Server) { s.MaxAttachmentBytes = 1 << 20 })
+	task := acceptedEMBVisit(t, b)
+	path := "/visits/" + itoa(task.VisitID)
+	desc := "配电箱门未关闭，线路裸露"
+	big := func(n int) []byte { return append(append([]byte{}, visitPhotoPNG...), make([]byte, n)...) }
+	fields := url.Values{"form": {"hazard"}, "severity": {"major"}, "description": {desc}, "negative_list": {"yes"}}
+
+	body := b.postMultipart(t, "emb-i1", path+"/hazards", fields, big(3<<20)).want(http.StatusUnprocessableEntity).Body.String()
+	wantIn(t, body, `id="photo-error"`, "照片超过 1 MB", desc, `<option value="major" selected>`, `id="negative_list" checked`,
+		`aria-invalid="true" aria-describedby="photo-error photo-hint"`)
+
+	body = b.postMultipart(t, "emb-i1", path+"/hazards", fields, big(5<<20)).want(http.StatusRequestEntityTooLarge).Body.String()
+	wantIn(t, body, "提交的表单过大", "照片最大 1 MB", "请求编号")
+	var v enforcement.Visit
+	b.do(t, "emb-i1", "GET", "/api/v1"+path, nil).want(http.StatusOK).decode(&v)
+	if len(v.Hazards) != 0 {
+		t.Fatalf("hazards recorded with a photo too large: %+v", v.Hazards)
+	}
+}
+
+// TestVisitDuePreview: the order form's working days show the date they
+// come to on the server's calendar, before the order is issued.
+func TestVisitDuePreview(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(s *web.Server) { s.Calendar = holidayCalendar{} })
+	task := acceptedEMBVisit(t, b)
+	path := "/visits/" + itoa(task.VisitID)
+	addVisitPerson(t, b, "fire-i1", "FIRE", enforcement.RoleInspector)
+	b.do(t, "emb-i1", "POST", "/api/v1"+path+"/hazards", map[string]any{"severity": "general", "description": "灭火器过期"}).want(http.StatusCreated)
+	wantIn(t, b.page(t, "emb-i1", path, http.StatusOK), `hx-get="`+path+`/due"`, `hx-target="#due_working_days-preview"`, `id="due_working_days-preview"`)
+
+	// Five working days from Monday 2 March, Tuesday 3 March off.
+	wantIn(t, b.page(t, "emb-i1", path+"/due?days=5", http.StatusOK), "→ 2026年3月10日（周二）")
+	wantIn(t, b.page(t, "emb-i1", path+"/due?due_working_days=1", http.StatusOK), "→ 2026年3月4日（周三）")
+	for _, bad := range []string{"0", "251", "abc", "-2"} {
+		wantIn(t, b.page(t, "emb-i1", path+"/due?days="+bad, http.StatusOK), "请填写 1 到 250 之间的工作日数。")
+	}
+	if body := b.page(t, "emb-i1", path+"/due?days=", http.StatusOK); strings.Contains(body, "→") || strings.Contains(body, "<html") {
+		t.Errorf("empty days: %q", body)
+	}
+	b.page(t, "fire-i1", path+"/due?days=5", http.StatusNotFound)
+	b.people["emb-i1"].Language = "en"
+	wantIn(t, b.page(t, "emb-i1", path+"/due?days=5", http.StatusOK), "→ Tue 10 Mar 2026")
+}
+
+// TestVisitPageEnglishPunctuation: the English page separates with ": "
+// and ", ", never Chinese punctuation.
+func TestVisitPageEnglishPunctuation(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	task := acceptedEMBVisit(t, b)
+	path := "/visits/" + itoa(task.VisitID)
+	var v enforcement.Visit
+	b.do(t, "emb-i1", "GET", "/api/v1"+path, nil).want(http.StatusOK).decode(&v)
+	var names []string
+	for _, tk := range v.Tasks {
+		if tk.Department == "EMB" {
+			for _, in := range tk.Inspectors {
+				names = append(names, in.Name)
+			}
+		}
+	}
+	if len(names) != 2 {
+		t.Fatalf("EMB's inspectors = %v", names)
+	}
+	b.do(t, "emb-i1", "POST", "/api/v1"+path+"/hazards", map[string]any{"severity": "general", "description": "灭火器过期"}).want(http.StatusCreated)
+	wantIn(t, b.page(t, "emb-i1", path, http.StatusOK), "执法人员："+names[0]+"、"+names[1], "（一般隐患）")
+	b.people["emb-i1"].Language = "en"
+	body := b.page(t, "emb-i1", path, http.StatusOK)
+	wantIn(t, body, "Inspectors: "+names[0]+", "+names[1], " (General hazard)")
+	for _, p := range []string{"：", "、", "（", "）"} {
+		if strings.Contains(body, p) {
+			i := strings.Index(body, p)
+			t.Errorf("the English page holds %q: …%s…", p, body[max(0, i-80):min(len(body), i+80)])
+		}
 	}
 }

@@ -7,18 +7,41 @@
 (function () {
   "use strict";
 
+  // A value as the tooltip shows it: "—" where there is none (a week
+  // before any order was issued), never 0 %.
+  function formatValue(spec, v) {
+    if (v === null || v === undefined || v === "-" || (typeof v === "number" && isNaN(v))) {
+      return "—";
+    }
+    return spec.unit === "%" ? v + "%" : v;
+  }
+
   function option(spec) {
-    var horizontalLabels = spec.categories.length > 4;
+    var rotated = spec.categories.length > 4;
     return {
       aria: { enabled: true, decal: { show: true } },
       animation: false,
-      tooltip: { trigger: "axis", valueFormatter: function (v) { return spec.unit === "%" ? v + "%" : v; } },
+      tooltip: { trigger: "axis", valueFormatter: function (v) { return formatValue(spec, v); } },
       legend: { top: 0 },
-      grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+      // containLabel keeps the labels inside, but not the part of the first
+      // rotated label that reaches left of its bar: leave room for it.
+      grid: { left: rotated ? 64 : 8, right: 16, top: 40, bottom: 8, containLabel: true },
       xAxis: {
         type: "category",
         data: spec.categories,
-        axisLabel: { interval: 0, rotate: horizontalLabels ? 30 : 0, hideOverlap: true }
+        // Long names (English department names, industries) are cut to a
+        // fixed width with an ellipsis instead of running off the chart;
+        // hovering a label shows it in full, and the table beside the
+        // chart has every name.
+        axisLabel: {
+          interval: 0,
+          rotate: rotated ? 30 : 0,
+          hideOverlap: true,
+          width: rotated ? 96 : Math.max(48, Math.floor(480 / Math.max(1, spec.categories.length))),
+          overflow: "truncate",
+          ellipsis: "…"
+        },
+        tooltip: { show: true }
       },
       yAxis: {
         type: "value",
