@@ -100,14 +100,17 @@ func (c *AttachmentCreate) Validate(maxBytes int64) (string, error) {
 func (c *AttachmentCreate) validate(field string, maxBytes int64) (string, error) {
 	c.Filename = cleanFilename(c.Filename)
 	if len(c.Data) == 0 {
-		return "", FieldError(field, "The file %q is empty (0 bytes); choose the photo or scan again.", c.Filename)
+		return "", FieldError(field, "The file %q is empty (0 bytes); choose the photo or scan again.", c.Filename).
+			ZH("文件“%s”为空（0 字节），请重新选择照片或重新扫描。", c.Filename)
 	}
 	if int64(len(c.Data)) > maxBytes {
-		return "", FieldError(field, "The file is %d bytes; the limit is %d.", len(c.Data), maxBytes)
+		return "", FieldError(field, "The file is %d bytes; the limit is %d.", len(c.Data), maxBytes).
+			ZH("文件大小为 %d 字节，超过上限 %d 字节。", len(c.Data), maxBytes)
 	}
 	ct, ok := SniffAttachmentType(c.Data)
 	if !ok {
-		return "", FieldError(field, "The file is %s; attach a JPEG or PNG photo or a PDF.", ct)
+		return "", FieldError(field, "The file is %s; attach a JPEG or PNG photo or a PDF.", ct).
+			ZH("文件类型为 %s，请上传 JPEG 或 PNG 照片或 PDF 文件。", ct)
 	}
 	if err := checkImage(field, ct, c.Data); err != nil {
 		return "", err
@@ -133,13 +136,16 @@ func checkImage(field, ct string, data []byte) error {
 	}
 	cfg, err := decodeConfig(bytes.NewReader(data))
 	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
-		return FieldError(field, "The file starts like a %s photo but is not one that can be read (damaged or not a photo); take or export the photo again.", kind)
+		return FieldError(field, "The file starts like a %s photo but is not one that can be read (damaged or not a photo); take or export the photo again.", kind).
+			ZH("该文件看似 %s 照片，但无法读取（已损坏或并非照片），请重新拍摄或导出照片。", kind)
 	}
 	if px := int64(cfg.Width) * int64(cfg.Height); px > MaxAttachmentImagePixels {
-		return FieldError(field, "The photo is %d×%d pixels; the limit is %d megapixels. Send a smaller photo.", cfg.Width, cfg.Height, MaxAttachmentImagePixels/1_000_000)
+		return FieldError(field, "The photo is %d×%d pixels; the limit is %d megapixels. Send a smaller photo.", cfg.Width, cfg.Height, MaxAttachmentImagePixels/1_000_000).
+			ZH("照片为 %d×%d 像素，超过 %d 百万像素的上限，请上传较小的照片。", cfg.Width, cfg.Height, MaxAttachmentImagePixels/1_000_000)
 	}
 	if _, err := decode(bytes.NewReader(data)); err != nil {
-		return FieldError(field, "The %s photo is damaged or cut short and cannot be read; take or export the photo again.", kind)
+		return FieldError(field, "The %s photo is damaged or cut short and cannot be read; take or export the photo again.", kind).
+			ZH("该 %s 照片已损坏或不完整，无法读取，请重新拍摄或导出照片。", kind)
 	}
 	return nil
 }

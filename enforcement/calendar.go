@@ -47,12 +47,14 @@ const maxCalendarScanDays = 3660
 // within ten years.
 func AddWorkingDays(cal Calendar, from Date, n int) (Date, error) {
 	if n < 0 {
-		return Date{}, Errorf(EINVALID, "A number of working days must not be negative; got %d.", n)
+		return Date{}, Errorf(EINVALID, "A number of working days must not be negative; got %d.", n).
+			ZH("工作日数不能为负数；实际为 %d。", n)
 	}
 	d := from
 	for i := 0; n > 0; i++ {
 		if i > maxCalendarScanDays {
-			return Date{}, Errorf(EINVALID, "The calendar has no working day in the ten years after %s.", from)
+			return Date{}, Errorf(EINVALID, "The calendar has no working day in the ten years after %s.", from).
+				ZH("日历中 %s 之后十年内没有工作日。", from)
 		}
 		d = d.AddDays(1)
 		if cal.IsWorkingDay(d) {

@@ -70,7 +70,8 @@ type CalendarOverride struct {
 func (c *CalendarOverride) Validate() error {
 	c.Note = strings.TrimSpace(c.Note)
 	if c.Working == nil {
-		return FieldError("working", "Say whether the day is a working day (true) or a day off (false).")
+		return FieldError("working", "Say whether the day is a working day (true) or a day off (false).").
+			ZH("请选择该日是工作日还是休息日。")
 	}
 	return validateText("note", c.Note, MaxCalendarNoteRunes)
 }
@@ -85,7 +86,8 @@ const (
 // ValidCalendarYear returns EINVALID for a year outside 2000–2100.
 func ValidCalendarYear(field string, year int) error {
 	if year < minCalendarYear || year > maxCalendarYear {
-		return FieldError(field, "The year must be from %d to %d; got %d.", minCalendarYear, maxCalendarYear, year)
+		return FieldError(field, "The year must be from %d to %d; got %d.", minCalendarYear, maxCalendarYear, year).
+			ZH("年份须在 %d 至 %d 之间；实际为 %d。", minCalendarYear, maxCalendarYear, year)
 	}
 	return nil
 }

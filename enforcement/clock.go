@@ -48,7 +48,7 @@ func (c *OffsetClock) Now() time.Time {
 // EINVALID for a negative d.
 func (c *OffsetClock) Advance(d time.Duration) (time.Time, error) {
 	if d < 0 {
-		return time.Time{}, Errorf(EINVALID, "The clock only moves forward; got %s.", d)
+		return time.Time{}, Errorf(EINVALID, "The clock only moves forward; got %s.", d).ZH("时钟只能向前拨动；实际为 %s。", d)
 	}
 	c.mu.Lock()
 	c.offset += d

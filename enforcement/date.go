@@ -25,7 +25,8 @@ func DateOf(t time.Time) Date {
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return Date{}, Errorf(EINVALID, "%q is not a date in the form YYYY-MM-DD.", s)
+		return Date{}, Errorf(EINVALID, "%q is not a date in the form YYYY-MM-DD.", s).
+			ZH("“%s”不是 YYYY-MM-DD 格式的日期。", s)
 	}
 	return DateOf(t), nil
 }
@@ -85,7 +86,7 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return Errorf(EINVALID, "A date must be a string in the form YYYY-MM-DD.")
+		return Errorf(EINVALID, "A date must be a string in the form YYYY-MM-DD.").ZH("日期须为 YYYY-MM-DD 格式的字符串。")
 	}
 	v, err := ParseDate(s)
 	if err != nil {

@@ -98,12 +98,13 @@ func (c *WebhookCreate) Validate() error {
 	}
 	u, err := url.Parse(c.URL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return FieldError("url", "%q is not an http or https URL.", c.URL)
+		return FieldError("url", "%q is not an http or https URL.", c.URL).ZH("“%s”不是 http 或 https 网址。", c.URL)
 	}
 	switch c.Kind {
 	case WebhookGeneric, WebhookDingTalk, WebhookWeCom:
 	default:
-		return FieldError("kind", "%q is not one of generic, dingtalk, wecom.", c.Kind)
+		return FieldError("kind", "%q is not one of generic, dingtalk, wecom.", c.Kind).
+			ZH("“%s”不是 generic、dingtalk、wecom 之一。", c.Kind)
 	}
 	return nil
 }

@@ -90,7 +90,8 @@ func ParseEnterpriseCSVKnown(r io.Reader, known *KnownCodes) ([]*Enterprise, err
 		enterprises = append(enterprises, e)
 	}
 	if len(enterprises) == 0 && len(rowErrs) == 0 {
-		return nil, Errorf(EINVALID, "The enterprise register has a header but no enterprise rows.")
+		return nil, Errorf(EINVALID, "The enterprise register has a header but no enterprise rows.").
+			ZH("企业名录只有表头，没有企业数据行。")
 	}
 	rowErrs = append(rowErrs, checkEnterpriseRegister(enterprises, func(i int) int { return t.Lines[i] })...)
 	if known != nil {

@@ -57,17 +57,21 @@ const maxExtensionCalendarDays = 366
 // fault.
 func (c *ExtensionCreate) Validate(currentDueOn Date) error {
 	var err error
-	if c.Reason, err = requiredText("reason", c.Reason, MaxExtensionReasonRunes, "Say why the enterprise needs more time (延期理由)."); err != nil {
+	if c.Reason, err = requiredText("reason", c.Reason, MaxExtensionReasonRunes, "Say why the enterprise needs more time (延期理由).", "请填写企业申请延期的理由。"); err != nil {
 		return err
 	}
 	switch {
 	case c.ProposedDueDate.IsZero():
-		return FieldError("proposed_due_date", "Give the proposed due date (YYYY-MM-DD).")
+		return FieldError("proposed_due_date", "Give the proposed due date (YYYY-MM-DD).").
+			ZH("请填写申请延至的整改期限（YYYY-MM-DD）。")
 	case !c.ProposedDueDate.After(currentDueOn):
-		return FieldError("proposed_due_date", "The proposed due date %s must be after the current due date %s.", c.ProposedDueDate, currentDueOn)
+		return FieldError("proposed_due_date", "The proposed due date %s must be after the current due date %s.", c.ProposedDueDate, currentDueOn).
+			ZH("申请延至的期限 %s 须晚于现整改期限 %s。", c.ProposedDueDate, currentDueOn)
 	case currentDueOn.DaysUntil(c.ProposedDueDate) > maxExtensionCalendarDays:
 		return FieldError("proposed_due_date", "An extension moves a due date by a year at most; %s is %d days after %s.",
-			c.ProposedDueDate, currentDueOn.DaysUntil(c.ProposedDueDate), currentDueOn)
+			c.ProposedDueDate, currentDueOn.DaysUntil(c.ProposedDueDate), currentDueOn).
+			ZH("延期最长不超过一年；申请延至的 %s 比现整改期限 %s 晚 %d 天。",
+				c.ProposedDueDate, currentDueOn, currentDueOn.DaysUntil(c.ProposedDueDate))
 	}
 	return nil
 }
@@ -83,7 +87,7 @@ type ExtensionDecision struct {
 func (d *ExtensionDecision) Validate(answer ExtensionStatus) error {
 	d.Note = strings.TrimSpace(d.Note)
 	if answer == ExtensionRefused && d.Note == "" {
-		return FieldError("note", "Say why the extension is refused.")
+		return FieldError("note", "Say why the extension is refused.").ZH("请说明不予延期的理由。")
 	}
 	return validateText("note", d.Note, MaxExtensionNoteRunes)
 }

@@ -114,7 +114,8 @@ func readCSVTable(r io.Reader, file, row string) (*csvTable, error) {
 
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, Errorf(EINVALID, "The %s is empty: it needs a header row and one row per %s.", file, row)
+		return nil, Errorf(EINVALID, "The %s is empty: it needs a header row and one row per %s.", file, row).
+			ZH("%s为空：需要一行表头，并且每个%s一行。", importNameZH(file), importNameZH(row))
 	} else if err != nil {
 		return nil, &ImportError{File: file, Rows: []ImportRowError{csvRowError(err, 1)}}
 	}
@@ -253,4 +254,22 @@ func (r *importRecord) get(col string) string {
 		r.bad(col, "holds a line break: put the value on one line")
 	}
 	return strings.TrimSpace(v)
+}
+
+// importNamesZH names the imports' files and rows in Chinese, for the
+// messages of readCSVTable.
+var importNamesZH = map[string]string{
+	"enterprise register": "企业名录",
+	"enterprise":          "企业",
+	"inspector roster":    "执法人员名册",
+	"inspector":           "执法人员",
+}
+
+// importNameZH returns the Chinese name of an import's file or row, or
+// name itself when it has none.
+func importNameZH(name string) string {
+	if zh, ok := importNamesZH[name]; ok {
+		return zh
+	}
+	return name
 }

@@ -72,20 +72,23 @@ const (
 // empty is the caller's rule.
 func validateText(field, s string, maxRunes int) error {
 	if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
-		return FieldError(field, "The text holds bytes that are not text (invalid UTF-8 or NUL); type or paste it again.")
+		return FieldError(field, "The text holds bytes that are not text (invalid UTF-8 or NUL); type or paste it again.").
+			ZH("文本含有无效字符（非 UTF-8 编码或空字符），请重新输入或粘贴。")
 	}
 	if n := utf8.RuneCountInString(s); n > maxRunes {
-		return FieldError(field, "Shorten the text to at most %d characters; it has %d.", maxRunes, n)
+		return FieldError(field, "Shorten the text to at most %d characters; it has %d.", maxRunes, n).
+			ZH("请将文本缩短至 %d 字以内；现有 %d 字。", maxRunes, n)
 	}
 	return nil
 }
 
 // requiredText trims s and checks it with validateText; an empty text is
-// EINVALID on field with the message missing. It returns the trimmed text.
-func requiredText(field, s string, maxRunes int, missing string) (string, error) {
+// EINVALID on field with the message missing (missingZH in Chinese). It
+// returns the trimmed text.
+func requiredText(field, s string, maxRunes int, missing, missingZH string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return "", FieldError(field, "%s", missing)
+		return "", FieldError(field, "%s", missing).ZH("%s", missingZH)
 	}
 	return s, validateText(field, s, maxRunes)
 }
@@ -95,7 +98,8 @@ func requiredText(field, s string, maxRunes int, missing string) (string, error)
 // trimmed reason, or EINVALID on the field "reason".
 func ValidateDeclineReason(reason string) (string, error) {
 	return requiredText("reason", reason, MaxDeclineReasonRunes,
-		"Say why the task is declined; the coordinator reads it to reassign the task.")
+		"Say why the task is declined; the coordinator reads it to reassign the task.",
+		"请填写退回任务的理由，协调人将据此改派任务。")
 }
 
 // ValidateOperationCancelReason trims the reason for cancelling an
@@ -103,7 +107,7 @@ func ValidateDeclineReason(reason string) (string, error) {
 // MaxOperationCancelReasonRunes. It returns the trimmed reason, or
 // EINVALID on the field "reason".
 func ValidateOperationCancelReason(reason string) (string, error) {
-	return requiredText("reason", reason, MaxOperationCancelReasonRunes, "Say why the operation is cancelled.")
+	return requiredText("reason", reason, MaxOperationCancelReasonRunes, "Say why the operation is cancelled.", "请填写取消联合执法行动的理由。")
 }
 
 // ValidateOrderCancelReason trims the reason for cancelling a
@@ -111,7 +115,7 @@ func ValidateOperationCancelReason(reason string) (string, error) {
 // MaxOrderCancelReasonRunes. It returns the trimmed reason, or EINVALID on
 // the field "reason".
 func ValidateOrderCancelReason(reason string) (string, error) {
-	return requiredText("reason", reason, MaxOrderCancelReasonRunes, "Say why the order is cancelled.")
+	return requiredText("reason", reason, MaxOrderCancelReasonRunes, "Say why the order is cancelled.", "请填写撤销整改通知的理由。")
 }
 
 // textLimit is one text field of an input with several, and its limit.

@@ -103,19 +103,22 @@ func (c *OperationCreate) Validate() error {
 	c.Title = strings.TrimSpace(c.Title)
 	switch {
 	case c.Title == "":
-		return FieldError("title", "An operation needs a title.")
+		return FieldError("title", "An operation needs a title.").ZH("请填写联合执法行动的名称。")
 	case validateText("title", c.Title, MaxTitleRunes) != nil:
 		return validateText("title", c.Title, MaxTitleRunes)
 	case c.LeadDepartment == "":
-		return FieldError("lead_department", "Name the lead department.")
+		return FieldError("lead_department", "Name the lead department.").ZH("请选择牵头部门。")
 	case c.WindowStart.IsZero() || c.WindowEnd.IsZero():
-		return FieldError("window_start", "Give the window's first and last dates (YYYY-MM-DD).")
+		return FieldError("window_start", "Give the window's first and last dates (YYYY-MM-DD).").
+			ZH("请填写行动时段的起止日期（YYYY-MM-DD）。")
 	case c.WindowEnd.Before(c.WindowStart):
-		return FieldError("window_end", "The window ends (%s) before it starts (%s).", c.WindowEnd, c.WindowStart)
+		return FieldError("window_end", "The window ends (%s) before it starts (%s).", c.WindowEnd, c.WindowStart).
+			ZH("行动时段的结束日期（%s）早于开始日期（%s）。", c.WindowEnd, c.WindowStart)
 	case c.WindowStart.DaysUntil(c.WindowEnd) > maxOperationWindowDays:
-		return FieldError("window_end", "The window is longer than %d days.", maxOperationWindowDays)
+		return FieldError("window_end", "The window is longer than %d days.", maxOperationWindowDays).
+			ZH("行动时段超过 %d 天。", maxOperationWindowDays)
 	case c.Criteria.MinGapDays < 0:
-		return FieldError("criteria.min_gap_days", "The minimum gap must not be negative.")
+		return FieldError("criteria.min_gap_days", "The minimum gap must not be negative.").ZH("最短检查间隔不能为负数。")
 	}
 	if !slices.Contains(c.Departments, c.LeadDepartment) {
 		c.Departments = append([]string{c.LeadDepartment}, c.Departments...)
@@ -124,7 +127,8 @@ func (c *OperationCreate) Validate() error {
 	c.Departments = slices.Compact(c.Departments)
 	for _, g := range c.Criteria.RiskGrades {
 		if !g.Valid() {
-			return FieldError("criteria.risk_grades", "Risk grade %d is not 1, 2 or 3.", g)
+			return FieldError("criteria.risk_grades", "Risk grade %d is not 1, 2 or 3.", g).
+				ZH("风险等级 %d 不是 1、2 或 3。", g)
 		}
 	}
 	if err := checkRatios(c.Criteria); err != nil {
@@ -132,10 +136,12 @@ func (c *OperationCreate) Validate() error {
 	}
 	for g, r := range c.Criteria.SamplingRatio {
 		if !g.Valid() {
-			return FieldError("criteria.sampling_ratio", "Risk grade %d is not 1, 2 or 3.", g)
+			return FieldError("criteria.sampling_ratio", "Risk grade %d is not 1, 2 or 3.", g).
+				ZH("风险等级 %d 不是 1、2 或 3。", g)
 		}
 		if r < 0 || r > 1 {
-			return FieldError("criteria.sampling_ratio", "The sampling ratio of grade %d must be between 0 and 1; got %v.", g, r)
+			return FieldError("criteria.sampling_ratio", "The sampling ratio of grade %d must be between 0 and 1; got %v.", g, r).
+				ZH("风险等级 %d 的抽查比例须在 0 至 1 之间；实际为 %v。", g, r)
 		}
 	}
 	return nil

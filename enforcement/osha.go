@@ -306,9 +306,11 @@ func ParseOSHAViolations(r io.Reader) ([]OSHAViolation, []ImportRowError, error)
 
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, nil, Errorf(EINVALID, "The OSHA file is empty: it needs a header row with the DOL column names.")
+		return nil, nil, Errorf(EINVALID, "The OSHA file is empty: it needs a header row with the DOL column names.").
+			ZH("OSHA 文件为空：需要一行包含 DOL 列名的表头。")
 	} else if err != nil {
-		return nil, nil, Errorf(EINVALID, "The OSHA file's header is not valid CSV: %v.", err)
+		return nil, nil, Errorf(EINVALID, "The OSHA file's header is not valid CSV: %v.", err).
+			ZH("OSHA 文件的表头不是有效的 CSV：%v。", err)
 	}
 	nFields := len(header)
 	col := map[string]int{}
@@ -325,7 +327,8 @@ func ParseOSHAViolations(r io.Reader) ([]OSHAViolation, []ImportRowError, error)
 		}
 	}
 	if len(missing) > 0 {
-		return nil, nil, Errorf(EINVALID, "The OSHA file's header lacks the column(s) %s.", strings.Join(missing, ", "))
+		return nil, nil, Errorf(EINVALID, "The OSHA file's header lacks the column(s) %s.", strings.Join(missing, ", ")).
+			ZH("OSHA 文件的表头缺少列：%s。", strings.Join(missing, "、"))
 	}
 	for _, c := range optionalOSHAColumns {
 		if _, ok := col[c]; !ok {

@@ -123,7 +123,7 @@ type Plan struct {
 func Draw(in PlanInput) (*Plan, error) {
 	key, err := hex.DecodeString(in.Seed)
 	if err != nil || len(key) == 0 {
-		return nil, Errorf(EINVALID, "A draw needs a hex seed.")
+		return nil, Errorf(EINVALID, "A draw needs a hex seed.").ZH("抽取需要十六进制的随机种子。")
 	}
 	if err := checkRatios(in.Criteria); err != nil {
 		return nil, err
@@ -136,7 +136,8 @@ func Draw(in PlanInput) (*Plan, error) {
 		for _, n := range atCap {
 			capped += n
 		}
-		return nil, Errorf(EINVALID, "The criteria select no enterprise: %d match; %d are at their yearly maximum of inspections; %d are eligible, and the sampling ratios draw none of them.", len(in.Candidates), capped, len(eligible))
+		return nil, Errorf(EINVALID, "The criteria select no enterprise: %d match; %d are at their yearly maximum of inspections; %d are eligible, and the sampling ratios draw none of them.", len(in.Candidates), capped, len(eligible)).
+			ZH("按所选条件抽不到企业：符合条件的 %d 家中，%d 家本年度检查次数已达上限；可抽查的 %d 家按抽查比例一家也未抽中。", len(in.Candidates), capped, len(eligible))
 	}
 	visits, capacity, err := schedule(selected, key, in)
 	if err != nil {
@@ -251,7 +252,8 @@ func checkRatios(c Criteria) error {
 	}
 	for g := range c.SamplingRatio {
 		if !slices.Contains(c.RiskGrades, g) {
-			return FieldError("criteria.sampling_ratio", "Risk grade %d has a sampling ratio but is not among the grades drawn %v.", g, c.RiskGrades)
+			return FieldError("criteria.sampling_ratio", "Risk grade %d has a sampling ratio but is not among the grades drawn %v.", g, c.RiskGrades).
+				ZH("风险等级 %d 设置了抽查比例，但不在所选的风险等级 %v 之中。", g, c.RiskGrades)
 		}
 	}
 	return nil

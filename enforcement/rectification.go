@@ -59,11 +59,12 @@ func (h *HazardCreate) Validate(maxPhotoBytes int64) error {
 	}
 	switch {
 	case h.VisitID <= 0:
-		return FieldError("visit_id", "Name the visit the hazard was found on.")
+		return FieldError("visit_id", "Name the visit the hazard was found on.").ZH("请选择发现该隐患的联合检查。")
 	case !h.Severity.Valid():
-		return FieldError("severity", "Severity must be general or major; got %q.", h.Severity)
+		return FieldError("severity", "Severity must be general or major; got %q.", h.Severity).
+			ZH("隐患等级须为一般隐患或重大隐患；实际为“%s”。", h.Severity)
 	case h.Description == "":
-		return FieldError("description", "Describe the hazard.")
+		return FieldError("description", "Describe the hazard.").ZH("请描述隐患情况。")
 	}
 	if err := validateText("description", h.Description, MaxHazardDescriptionRunes); err != nil {
 		return err
@@ -129,20 +130,25 @@ func LatestDueDate(issuedOn Date) Date { return issuedOn.AddDays(MaxDueCalendarD
 func (r DueRule) Resolve(cal Calendar, issuedOn Date) (Date, string, error) {
 	switch {
 	case r.Date != nil && r.WorkingDays != nil:
-		return Date{}, "", FieldError("due_date", "Give the due date either as a date or as a number of working days, not both.")
+		return Date{}, "", FieldError("due_date", "Give the due date either as a date or as a number of working days, not both.").
+			ZH("整改期限请填写具体日期或工作日数，二者只填其一。")
 	case r.Date != nil:
 		if r.Date.Before(issuedOn) {
-			return Date{}, "", FieldError("due_date", "The due date %s is before the day of issue %s.", r.Date, issuedOn)
+			return Date{}, "", FieldError("due_date", "The due date %s is before the day of issue %s.", r.Date, issuedOn).
+				ZH("整改期限 %s 早于下达日期 %s。", r.Date, issuedOn)
 		}
 		if latest := LatestDueDate(issuedOn); r.Date.After(latest) {
 			return Date{}, "", FieldError("due_date", "The due date %s is more than a year after the day of issue %s; pick a date no later than %s.",
-				r.Date, issuedOn, latest)
+				r.Date, issuedOn, latest).
+				ZH("整改期限 %s 距下达日期 %s 超过一年，请选择不晚于 %s 的日期。",
+					r.Date, issuedOn, latest)
 		}
 		return *r.Date, "date", nil
 	case r.WorkingDays != nil:
 		n := *r.WorkingDays
 		if n < 1 || n > MaxDueWorkingDays {
-			return Date{}, "", FieldError("due_working_days", "The number of working days must be between 1 and %d; got %d.", MaxDueWorkingDays, n)
+			return Date{}, "", FieldError("due_working_days", "The number of working days must be between 1 and %d; got %d.", MaxDueWorkingDays, n).
+				ZH("工作日数须在 1 至 %d 之间；实际为 %d。", MaxDueWorkingDays, n)
 		}
 		d, err := AddWorkingDays(cal, issuedOn, n)
 		if err != nil {
@@ -150,7 +156,8 @@ func (r DueRule) Resolve(cal Calendar, issuedOn Date) (Date, string, error) {
 		}
 		return d, "working_days:" + strconv.Itoa(n), nil
 	}
-	return Date{}, "", FieldError("due_date", "Give a due date (YYYY-MM-DD) or a number of working days.")
+	return Date{}, "", FieldError("due_date", "Give a due date (YYYY-MM-DD) or a number of working days.").
+		ZH("请填写整改期限（YYYY-MM-DD）或工作日数。")
 }
 
 // RectificationOrder is the order to fix one or more hazards by a due date
@@ -211,7 +218,7 @@ type EvidenceCreate struct {
 // MaxEvidenceTextRunes. EINVALID on the field "text".
 func (c *EvidenceCreate) Validate() error {
 	var err error
-	c.Text, err = requiredText("text", c.Text, MaxEvidenceTextRunes, "Describe the enterprise's evidence of rectification.")
+	c.Text, err = requiredText("text", c.Text, MaxEvidenceTextRunes, "Describe the enterprise's evidence of rectification.", "请描述企业提交的整改情况及佐证材料。")
 	return err
 }
 
@@ -231,7 +238,8 @@ type VerificationCreate struct {
 func (c *VerificationCreate) Validate() error {
 	c.Note = strings.TrimSpace(c.Note)
 	if c.Passed == nil {
-		return FieldError("passed", "Say whether the verification passed (true) or failed (false).")
+		return FieldError("passed", "Say whether the verification passed (true) or failed (false).").
+			ZH("请选择复查是否通过。")
 	}
 	return validateText("note", c.Note, MaxVerificationNoteRunes)
 }

@@ -47,13 +47,13 @@ func (c *InspectorCreate) Validate() error {
 	}
 	switch {
 	case c.Department == "":
-		return FieldError("department", "Name the inspector's department.")
+		return FieldError("department", "Name the inspector's department.").ZH("请选择执法人员所属部门。")
 	case c.Name == "":
-		return FieldError("name", "Give the inspector's name.")
+		return FieldError("name", "Give the inspector's name.").ZH("请填写执法人员姓名。")
 	case c.CertificateNo == "":
-		return FieldError("certificate_no", "Give the enforcement certificate number (执法证号).")
+		return FieldError("certificate_no", "Give the enforcement certificate number (执法证号).").ZH("请填写执法证号。")
 	case c.Email != "" && !strings.Contains(c.Email, "@"):
-		return FieldError("email", "%q is not an e-mail address.", c.Email)
+		return FieldError("email", "%q is not an e-mail address.", c.Email).ZH("“%s”不是有效的电子邮箱地址。", c.Email)
 	}
 	return validateTexts(c.textLimits()...)
 }
@@ -83,11 +83,11 @@ func (r *Recusal) Validate() error {
 	r.Reason = strings.TrimSpace(r.Reason)
 	switch {
 	case r.InspectorID <= 0:
-		return FieldError("inspector_id", "Name the inspector (a roster id).")
+		return FieldError("inspector_id", "Name the inspector (a roster id).").ZH("请选择执法人员（名册编号）。")
 	case r.EnterpriseID <= 0:
-		return FieldError("enterprise_id", "Name the enterprise.")
+		return FieldError("enterprise_id", "Name the enterprise.").ZH("请选择企业。")
 	case r.Reason == "":
-		return FieldError("reason", "Say what the conflict of interest is (回避事由).")
+		return FieldError("reason", "Say what the conflict of interest is (回避事由).").ZH("请填写回避事由。")
 	}
 	return validateText("reason", r.Reason, MaxRecusalReasonRunes)
 }
@@ -109,11 +109,13 @@ type FrequencyRule struct {
 func (r FrequencyRule) Validate() error {
 	switch {
 	case !r.Grade.Valid():
-		return FieldError("risk_grade", "must be 1 (high), 2 (medium) or 3 (low).")
+		return FieldError("risk_grade", "must be 1 (high), 2 (medium) or 3 (low).").ZH("风险等级须为 1（高）、2（中）或 3（低）。")
 	case r.MinPerYear < 0:
-		return FieldError("min_per_year", "must be 0 or more; got %d.", r.MinPerYear)
+		return FieldError("min_per_year", "must be 0 or more; got %d.", r.MinPerYear).
+			ZH("每年最少检查次数须不小于 0；实际为 %d。", r.MinPerYear)
 	case r.MaxPerYear < r.MinPerYear:
-		return FieldError("max_per_year", "must be at least min_per_year (%d); got %d.", r.MinPerYear, r.MaxPerYear)
+		return FieldError("max_per_year", "must be at least min_per_year (%d); got %d.", r.MinPerYear, r.MaxPerYear).
+			ZH("每年最多检查次数须不少于最少次数（%d）；实际为 %d。", r.MinPerYear, r.MaxPerYear)
 	}
 	return nil
 }
@@ -136,7 +138,8 @@ const MaxVisitsPerTeamPerDay = 20
 // day: 1 to MaxVisitsPerTeamPerDay, else EINVALID.
 func ValidateVisitsPerTeamPerDay(n int) error {
 	if n < 1 || n > MaxVisitsPerTeamPerDay {
-		return FieldError("visits_per_team_per_day", "must be from 1 to %d; got %d.", MaxVisitsPerTeamPerDay, n)
+		return FieldError("visits_per_team_per_day", "must be from 1 to %d; got %d.", MaxVisitsPerTeamPerDay, n).
+			ZH("每组每天检查次数须在 1 至 %d 之间；实际为 %d。", MaxVisitsPerTeamPerDay, n)
 	}
 	return nil
 }

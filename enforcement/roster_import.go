@@ -80,7 +80,8 @@ func ParseInspectorCSVKnown(r io.Reader, departments map[string]bool) ([]*Inspec
 		entries = append(entries, c)
 	}
 	if len(entries) == 0 && len(rowErrs) == 0 {
-		return nil, Errorf(EINVALID, "The inspector roster has a header but no inspector rows.")
+		return nil, Errorf(EINVALID, "The inspector roster has a header but no inspector rows.").
+			ZH("执法人员名册只有表头，没有人员数据行。")
 	}
 	rowErrs = append(rowErrs, checkInspectorRoster(entries, func(i int) int { return t.Lines[i] })...)
 	if departments != nil {

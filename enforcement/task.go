@@ -37,7 +37,8 @@ const DefaultAcceptanceWorkingDays = 2
 //     and the visit, the task is due today.
 func ReassignedAcceptanceDue(cal Calendar, today, visitOn Date, workingDays int) (Date, error) {
 	if !visitOn.After(today) {
-		return Date{}, Errorf(ECONFLICT, "The visit date has passed: the visit is on %s and today is %s; a task can only be reassigned for a visit after today.", visitOn, today)
+		return Date{}, Errorf(ECONFLICT, "The visit date has passed: the visit is on %s and today is %s; a task can only be reassigned for a visit after today.", visitOn, today).
+			ZH("检查日期已过：检查安排在 %s，今天是 %s；只有检查日期在今天之后的任务才能改派。", visitOn, today)
 	}
 	due, err := AddWorkingDays(cal, today, workingDays)
 	if err != nil {

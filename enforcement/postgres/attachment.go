@@ -33,7 +33,8 @@ func (db *DB) AddAttachment(ctx context.Context, orderID int64, c *enforcement.A
 			return enforcement.Errorf(enforcement.EFORBIDDEN, "Only %s may add evidence to this order.", o.Department)
 		}
 		if o.Status.Closed() {
-			return enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s; evidence is added to an order that is not closed.", orderID, o.Status)
+			return enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s; evidence is added to an order that is not closed.", orderID, o.Status).
+				ZH("整改通知 %d 状态为“%s”；只能向尚未办结的整改通知添加佐证材料。", orderID, enforcement.StatusZH(string(o.Status)))
 		}
 		att, err = db.insertAttachment(ctx, tx, a, &enforcement.Attachment{RectificationOrderID: orderID}, c)
 		if err != nil {
@@ -84,7 +85,8 @@ func (db *DB) AddHazardAttachment(ctx context.Context, hazardID int64, c *enforc
 			return err
 		}
 		if status != enforcement.TaskAccepted && status != enforcement.TaskInProgress {
-			return enforcement.Errorf(enforcement.ECONFLICT, "Your department's task on the visit of hazard %d is not in progress; photos are added while it is.", hazardID)
+			return enforcement.Errorf(enforcement.ECONFLICT, "Your department's task on the visit of hazard %d is not in progress; photos are added while it is.", hazardID).
+				ZH("本部门在隐患 %d 所属联合检查中的任务不在检查中，只能在检查过程中添加照片。", hazardID)
 		}
 		att, err = db.insertHazardAttachment(ctx, tx, a, hazardID, visitID, c)
 		return err

@@ -87,9 +87,11 @@ func interpretError(err error) error {
 	case errors.Is(err, pgx.ErrNoRows):
 		return enforcement.Errorf(enforcement.ENOTFOUND, "Not found.")
 	case errors.As(err, &pgErr) && pgErr.Code == "23503":
-		return enforcement.Errorf(enforcement.EINVALID, "A code or id does not exist (%s).", pgErr.ConstraintName)
+		return enforcement.Errorf(enforcement.EINVALID, "A code or id does not exist (%s).", pgErr.ConstraintName).
+			ZH("所填代码或编号不存在（%s）。", pgErr.ConstraintName)
 	case errors.As(err, &pgErr) && pgErr.Code == "23505":
-		return enforcement.Errorf(enforcement.ECONFLICT, "It exists already (%s).", pgErr.ConstraintName)
+		return enforcement.Errorf(enforcement.ECONFLICT, "It exists already (%s).", pgErr.ConstraintName).
+			ZH("该记录已存在（%s）。", pgErr.ConstraintName)
 	}
 	return err
 }

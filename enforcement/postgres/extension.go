@@ -32,17 +32,21 @@ func (db *DB) RequestExtension(ctx context.Context, orderID int64, c *enforcemen
 		now := db.Clock.Now()
 		switch {
 		case o.Status.Closed() || o.Status == enforcement.OrderSubmitted:
-			return enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s; an extension is asked for an open order.", orderID, o.Status)
+			return enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s; an extension is asked for an open order.", orderID, o.Status).
+				ZH("整改通知 %d 状态为“%s”；只有整改中的整改通知才能申请延期。", orderID, enforcement.StatusZH(string(o.Status)))
 		case o.Status == enforcement.OrderOverdue || !now.Before(o.DueAt):
 			// DESIGN.md §3: an extension is requested before the due date.
-			return enforcement.Errorf(enforcement.ECONFLICT, "The due date %s has passed; an extension must be asked before it.", o.DueOn)
+			return enforcement.Errorf(enforcement.ECONFLICT, "The due date %s has passed; an extension must be asked before it.", o.DueOn).
+				ZH("整改期限 %s 已过；延期须在期限届满前申请。", o.DueOn)
 		}
 		pending, err := findExtensions(ctx, tx, "", &orderID, nil, enforcement.ExtensionPending)
 		if err != nil {
 			return err
 		} else if len(pending) > 0 {
 			return enforcement.Errorf(enforcement.ECONFLICT, "Extension %d of order %d, to %s, is waiting for the lead's answer; ask again after it.",
-				pending[0].ID, orderID, pending[0].ProposedDueOn)
+				pending[0].ID, orderID, pending[0].ProposedDueOn).
+				ZH("整改通知 %[2]d 的延期申请 %[1]d（延至 %[3]s）正等待部门负责人审批，请在审批后再申请。",
+					pending[0].ID, orderID, pending[0].ProposedDueOn)
 		}
 		if err := c.Validate(o.DueOn); err != nil {
 			return err
@@ -126,7 +130,8 @@ func (db *DB) decideExtension(ctx context.Context, id int64, d *enforcement.Exte
 			return err
 		}
 		if e.Status != enforcement.ExtensionPending {
-			return enforcement.Errorf(enforcement.ECONFLICT, "Extension %d is %s already.", id, e.Status)
+			return enforcement.Errorf(enforcement.ECONFLICT, "Extension %d is %s already.", id, e.Status).
+				ZH("延期申请 %d %s。", id, enforcement.StatusZH(string(e.Status)))
 		}
 		now := db.Clock.Now()
 		details := map[string]any{"extension_id": id, "note": note, "previous_due_on": o.DueOn.String(), "proposed_due_on": e.ProposedDueOn.String()}
@@ -171,9 +176,11 @@ func (db *DB) decideExtension(ctx context.Context, id int64, d *enforcement.Exte
 func (db *DB) moveDueDate(ctx context.Context, tx pgx.Tx, o *enforcement.RectificationOrder, e *enforcement.Extension, now time.Time) error {
 	switch {
 	case o.Status.Closed() || o.Status == enforcement.OrderSubmitted:
-		return enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s; there is no due date to move. Refuse the request instead.", o.ID, o.Status)
+		return enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s; there is no due date to move. Refuse the request instead.", o.ID, o.Status).
+			ZH("整改通知 %d 状态为“%s”，已没有可变更的整改期限，请作不予延期处理。", o.ID, enforcement.StatusZH(string(o.Status)))
 	case o.Listed:
-		return enforcement.Errorf(enforcement.ECONFLICT, "Order %d is under listed supervision (挂牌督办); its due date can no longer be moved. Refuse the request instead.", o.ID)
+		return enforcement.Errorf(enforcement.ECONFLICT, "Order %d is under listed supervision (挂牌督办); its due date can no longer be moved. Refuse the request instead.", o.ID).
+			ZH("整改通知 %d 已挂牌督办，整改期限不能再变更，请作不予延期处理。", o.ID)
 	}
 	loc, cal, err := db.enterpriseClock(ctx, tx, o.EnterpriseID)
 	if err != nil {
@@ -181,7 +188,8 @@ func (db *DB) moveDueDate(ctx context.Context, tx pgx.Tx, o *enforcement.Rectifi
 	}
 	dueAt := enforcement.EndOfDay(e.ProposedDueOn, loc)
 	if !now.Before(dueAt) {
-		return enforcement.Errorf(enforcement.ECONFLICT, "The proposed due date %s has passed; refuse the request instead.", e.ProposedDueOn)
+		return enforcement.Errorf(enforcement.ECONFLICT, "The proposed due date %s has passed; refuse the request instead.", e.ProposedDueOn).
+			ZH("申请延至的期限 %s 已过，请作不予延期处理。", e.ProposedDueOn)
 	}
 	// The calendar may have changed since the request.
 	if err := requireWorkingDay(cal, e.ProposedDueOn, "proposed_due_date"); err != nil {

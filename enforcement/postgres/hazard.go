@@ -33,7 +33,8 @@ func (db *DB) RecordHazard(ctx context.Context, c *enforcement.HazardCreate) (*e
 			return err
 		}
 		if status != enforcement.TaskAccepted && status != enforcement.TaskInProgress {
-			return enforcement.Errorf(enforcement.ECONFLICT, "Your department's task on visit %d is %s; accept it before recording hazards.", c.VisitID, status)
+			return enforcement.Errorf(enforcement.ECONFLICT, "Your department's task on visit %d is %s; accept it before recording hazards.", c.VisitID, status).
+				ZH("本部门在联合检查 %d 中的任务状态为“%s”，请先接收任务再登记隐患。", c.VisitID, enforcement.StatusZH(string(status)))
 		}
 		now := db.Clock.Now()
 		var id int64

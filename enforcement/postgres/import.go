@@ -196,7 +196,8 @@ func importUnknownCodes(ctx context.Context, tx pgx.Tx) ([]enforcement.ImportRow
 func importInterpretError(err error) error {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
-		return enforcement.Errorf(enforcement.ECONFLICT, "A credit code of the register is held by another enterprise record (%s); nothing was imported.", pgErr.ConstraintName)
+		return enforcement.Errorf(enforcement.ECONFLICT, "A credit code of the register is held by another enterprise record (%s); nothing was imported.", pgErr.ConstraintName).
+			ZH("名录中的某个统一社会信用代码已被另一条企业记录使用（%s），未导入任何数据。", pgErr.ConstraintName)
 	}
 	return fmt.Errorf("import enterprises: %w", err)
 }

@@ -42,7 +42,8 @@ func (db *DB) SetNotificationPreferences(ctx context.Context, p enforcement.Noti
 		return err
 	}
 	if p.Language != nil && !enforcement.ValidLanguage(*p.Language) {
-		return enforcement.FieldError("language", "%q is not zh or en.", *p.Language)
+		return enforcement.FieldError("language", "%q is not zh or en.", *p.Language).
+			ZH("“%s”不是 zh 或 en。", *p.Language)
 	}
 	if p.Language == nil && p.EmailEnabled == nil {
 		return nil

@@ -22,7 +22,8 @@ func (db *DB) CreateOperation(ctx context.Context, c *enforcement.OperationCreat
 		return nil, err
 	}
 	if today := db.Today(); c.WindowEnd.Before(today) {
-		return nil, enforcement.FieldError("window_end", "The window ends on %s, before today (%s).", c.WindowEnd, today)
+		return nil, enforcement.FieldError("window_end", "The window ends on %s, before today (%s).", c.WindowEnd, today).
+			ZH("行动时段结束于 %s，早于今天（%s）。", c.WindowEnd, today)
 	}
 	var op *enforcement.Operation
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
@@ -72,7 +73,8 @@ func checkCodes(ctx context.Context, tx pgx.Tx, table, field string, codes []str
 		return err
 	}
 	if len(missing) > 0 {
-		return enforcement.FieldError(field, "Unknown code(s): %s.", strings.Join(missing, ", "))
+		return enforcement.FieldError(field, "Unknown code(s): %s.", strings.Join(missing, ", ")).
+			ZH("未知的代码：%s。", strings.Join(missing, "、"))
 	}
 	return nil
 }
@@ -175,10 +177,12 @@ func (db *DB) SubmitOperation(ctx context.Context, id int64) (*enforcement.Opera
 			return interpretError(err)
 		}
 		if status != enforcement.OperationDraft {
-			return enforcement.Errorf(enforcement.ECONFLICT, "Operation %d is %s; only a draft can be submitted.", id, status)
+			return enforcement.Errorf(enforcement.ECONFLICT, "Operation %d is %s; only a draft can be submitted.", id, status).
+				ZH("联合执法行动 %d 状态为“%s”；只有草稿才能提交。", id, enforcement.StatusZH(string(status)))
 		}
 		if today := db.Today(); windowEnd.Date().Before(today) {
-			return enforcement.FieldError("window_end", "The window ended on %s, before today (%s).", windowEnd.Date(), today)
+			return enforcement.FieldError("window_end", "The window ended on %s, before today (%s).", windowEnd.Date(), today).
+				ZH("行动时段已于 %s 结束，早于今天（%s）。", windowEnd.Date(), today)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE operations SET status = 'planning', plan_error = '', updated_at = $2 WHERE id = $1`, id, db.Clock.Now()); err != nil {
 			return err
@@ -213,7 +217,8 @@ func (db *DB) CancelOperation(ctx context.Context, id int64, reason string) (*en
 			return interpretError(err)
 		}
 		if status == enforcement.OperationCompleted || status == enforcement.OperationCancelled {
-			return enforcement.Errorf(enforcement.ECONFLICT, "Operation %d is %s and cannot be cancelled.", id, status)
+			return enforcement.Errorf(enforcement.ECONFLICT, "Operation %d is %s and cannot be cancelled.", id, status).
+				ZH("联合执法行动 %d 状态为“%s”，不能取消。", id, enforcement.StatusZH(string(status)))
 		}
 		now := db.Clock.Now()
 		cur, err := findOperation(ctx, tx, id)

@@ -37,7 +37,7 @@ func (db *DB) PlanOperation(ctx context.Context, id int64) error {
 		plan, err := enforcement.Draw(*in)
 		var domainErr *enforcement.Error
 		if errors.As(err, &domainErr) {
-			return db.failPlan(ctx, tx, op.ID, domainErr.Message)
+			return db.failPlan(ctx, tx, op.ID, domainErr.Message, enforcement.ErrorMessageIn(domainErr, "zh"))
 		} else if err != nil {
 			return err
 		}
@@ -66,17 +66,18 @@ func newSeed() (string, error) {
 }
 
 // failPlan records why planning failed and returns the operation to draft,
-// so the coordinator can fix the criteria and submit again.
-func (db *DB) failPlan(ctx context.Context, tx pgx.Tx, id int64, reason string) error {
+// so the coordinator can fix the criteria and submit again. reasonZH is
+// the reason in Chinese, for the notification's Chinese title.
+func (db *DB) failPlan(ctx context.Context, tx pgx.Tx, id int64, reason, reasonZH string) error {
 	if _, err := tx.Exec(ctx, `UPDATE operations SET status = 'draft', plan_error = $2, updated_at = $3 WHERE id = $1`,
 		id, reason, db.Clock.Now()); err != nil {
 		return err
 	}
 	if _, err := tx.Exec(ctx, `
 		INSERT INTO notifications (user_id, kind, subject_kind, subject_id, title_zh, title_en, created_at)
-		SELECT u.id, 'plan_failed', 'operation', $1::bigint, '联合执法行动 #' || $1::bigint || ' 未能排期：' || $2,
+		SELECT u.id, 'plan_failed', 'operation', $1::bigint, '联合执法行动 #' || $1::bigint || ' 未能排期：' || $4,
 		       'Operation #' || $1::bigint || ' could not be planned: ' || $2, $3
-		FROM users u WHERE 'coordinator' = ANY(u.roles)`, id, reason, db.Clock.Now()); err != nil {
+		FROM users u WHERE 'coordinator' = ANY(u.roles)`, id, reason, db.Clock.Now(), reasonZH); err != nil {
 		return err
 	}
 	return db.insertAudit(ctx, tx, nil, "operation.plan_failed", enforcement.SubjectOperation, id, map[string]any{"reason": reason})

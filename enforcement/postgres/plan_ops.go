@@ -61,14 +61,16 @@ func (db *DB) ReplanOperation(ctx context.Context, id int64) (*enforcement.Opera
 			return err
 		}
 		if cur.Status != enforcement.OperationPlanned {
-			return enforcement.Errorf(enforcement.ECONFLICT, "Operation %d is %s; only a planned operation can be re-planned.", id, cur.Status)
+			return enforcement.Errorf(enforcement.ECONFLICT, "Operation %d is %s; only a planned operation can be re-planned.", id, cur.Status).
+				ZH("联合执法行动 %d 状态为“%s”；只有已编排的行动才能重新编排。", id, enforcement.StatusZH(string(cur.Status)))
 		}
 		var accepted int
 		if err := tx.QueryRow(ctx, `SELECT count(*) FROM tasks WHERE operation_id = $1 AND status IN ('accepted', 'in_progress', 'reported', 'closed')`, id).Scan(&accepted); err != nil {
 			return err
 		}
 		if accepted > 0 {
-			return enforcement.Errorf(enforcement.ECONFLICT, "Operation %d has %d accepted task(s): cancel it instead, or let the departments work.", id, accepted)
+			return enforcement.Errorf(enforcement.ECONFLICT, "Operation %d has %d accepted task(s): cancel it instead, or let the departments work.", id, accepted).
+				ZH("联合执法行动 %d 已有 %d 项任务被接收，不能重新编排：请取消该行动，或让各部门继续执行。", id, accepted)
 		}
 		now := db.Clock.Now()
 		if err := notifyWithdrawn(ctx, tx, cur, "重新排期", "was re-planned", now); err != nil {

@@ -46,7 +46,8 @@ func loadSnapshot(ctx context.Context, q querier, operationID int64) (*enforceme
 	var raw []byte
 	if err := q.QueryRow(ctx, `SELECT algorithm_version, input FROM draw_snapshots WHERE operation_id = $1`, operationID).Scan(&version, &raw); err != nil {
 		if err == pgx.ErrNoRows {
-			return nil, "", enforcement.Errorf(enforcement.ECONFLICT, "Operation %d has no stored draw: it has not been planned.", operationID)
+			return nil, "", enforcement.Errorf(enforcement.ECONFLICT, "Operation %d has no stored draw: it has not been planned.", operationID).
+				ZH("联合执法行动 %d 没有保存的抽取记录：尚未编排。", operationID)
 		}
 		return nil, "", err
 	}

@@ -25,7 +25,8 @@ func (db *DB) IssueOrder(ctx context.Context, c *enforcement.OrderCreate) (*enfo
 	slices.Sort(c.HazardIDs)
 	c.HazardIDs = slices.Compact(c.HazardIDs)
 	if len(c.HazardIDs) == 0 {
-		return nil, enforcement.FieldError("hazard_ids", "Name the hazards the order is to fix.")
+		return nil, enforcement.FieldError("hazard_ids", "Name the hazards the order is to fix.").
+			ZH("请选择整改通知要整改的隐患。")
 	}
 	var order *enforcement.RectificationOrder
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
@@ -52,10 +53,13 @@ func (db *DB) IssueOrder(ctx context.Context, c *enforcement.OrderCreate) (*enfo
 				return err
 			}
 			return enforcement.FieldError("hazard_ids", "%s not your department's; an order covers only hazards %s recorded. Remove %s.",
-				hazardList(foreign), a.Department, idList(foreign))
+				hazardList(foreign), a.Department, idList(foreign)).
+				ZH("隐患 %s 不属于本部门；整改通知只能包含 %s 登记的隐患，请移除 %[1]s。",
+					idListZH(foreign), a.Department)
 		}
 		if len(visits) != 1 || len(enterprises) != 1 {
-			return enforcement.FieldError("hazard_ids", "One order covers hazards of one visit only.")
+			return enforcement.FieldError("hazard_ids", "One order covers hazards of one visit only.").
+				ZH("一份整改通知只能包含同一次联合检查中的隐患。")
 		}
 		if ordered {
 			rows, err := tx.Query(ctx, `
@@ -69,7 +73,8 @@ func (db *DB) IssueOrder(ctx context.Context, c *enforcement.OrderCreate) (*enfo
 			if err != nil {
 				return err
 			}
-			return enforcement.Errorf(enforcement.ECONFLICT, "%s already under a rectification order.", hazardList(taken))
+			return enforcement.Errorf(enforcement.ECONFLICT, "%s already under a rectification order.", hazardList(taken)).
+				ZH("隐患 %s 已在整改通知中。", idListZH(taken))
 		}
 		sev := enforcement.SeverityGeneral
 		if slices.Contains(severities, string(enforcement.SeverityMajor)) {
@@ -134,6 +139,15 @@ func hazardList(ids []int64) string {
 	return "Hazards " + idList(ids) + " are"
 }
 
+// idListZH writes ids as "12、14", for Chinese text.
+func idListZH(ids []int64) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(s, "、")
+}
+
 // idList writes ids as "12, 14".
 func idList(ids []int64) string {
 	s := make([]string, len(ids))
@@ -154,7 +168,8 @@ func requireWorkingDay(cal enforcement.Calendar, d enforcement.Date, field strin
 	if err != nil {
 		return err
 	}
-	return enforcement.FieldError(field, "%s is not a working day (a weekend or public holiday); the next working day is %s.", d, next)
+	return enforcement.FieldError(field, "%s is not a working day (a weekend or public holiday); the next working day is %s.", d, next).
+		ZH("%s 不是工作日（周末或法定节假日），下一个工作日是 %s。", d, next)
 }
 
 // prefixField renames the fields of an EINVALID error, for input nested
@@ -164,9 +179,15 @@ func prefixField(err error, prefix string) error {
 	if !errors.As(err, &e) || len(e.Fields) == 0 {
 		return err
 	}
-	out := &enforcement.Error{Code: e.Code, Message: prefix + e.Message, Fields: map[string]string{}}
+	out := &enforcement.Error{Code: e.Code, Message: prefix + e.Message, Fields: map[string]string{}, MessageZH: e.MessageZH}
 	for k, v := range e.Fields {
 		out.Fields[prefix+k] = v
+	}
+	if e.FieldsZH != nil {
+		out.FieldsZH = map[string]string{}
+		for k, v := range e.FieldsZH {
+			out.FieldsZH[prefix+k] = v
+		}
 	}
 	return out
 }
@@ -184,7 +205,8 @@ func (db *DB) enterpriseClock(ctx context.Context, q querier, enterpriseID int64
 	}
 	loc, err := time.LoadLocation(tz)
 	if err != nil {
-		return nil, nil, enforcement.Errorf(enforcement.EINVALID, "Enterprise %d has an unknown time zone %q.", enterpriseID, tz)
+		return nil, nil, enforcement.Errorf(enforcement.EINVALID, "Enterprise %d has an unknown time zone %q.", enterpriseID, tz).
+			ZH("企业 %d 的时区“%s”无法识别。", enterpriseID, tz)
 	}
 	return loc, enforcement.WeekdayCalendar{}, nil
 }
@@ -291,7 +313,8 @@ func (db *DB) SubmitEvidence(ctx context.Context, id int64, c *enforcement.Evide
 		}
 		text := c.Text
 		if o.Status != enforcement.OrderOpen && o.Status != enforcement.OrderOverdue {
-			return "", nil, enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s; evidence is recorded on an open or overdue order.", id, o.Status)
+			return "", nil, enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s; evidence is recorded on an open or overdue order.", id, o.Status).
+				ZH("整改通知 %d 状态为“%s”；只能为整改中或已逾期的整改通知登记整改情况。", id, enforcement.StatusZH(string(o.Status)))
 		}
 		loc, _, err := db.enterpriseClock(ctx, tx, o.EnterpriseID)
 		if err != nil {
@@ -333,7 +356,8 @@ func (db *DB) VerifyOrder(ctx context.Context, id int64, c *enforcement.Verifica
 	}
 	return db.changeOrder(ctx, a, id, func(tx pgx.Tx, o *enforcement.RectificationOrder, now time.Time) (string, map[string]any, error) {
 		if o.Status != enforcement.OrderSubmitted {
-			return "", nil, enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s; only an order with evidence submitted can be verified.", id, o.Status)
+			return "", nil, enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s; only an order with evidence submitted can be verified.", id, o.Status).
+				ZH("整改通知 %d 状态为“%s”；只有已提交整改情况的整改通知才能复查。", id, enforcement.StatusZH(string(o.Status)))
 		}
 		if err := c.Validate(); err != nil {
 			return "", nil, err
@@ -399,7 +423,8 @@ func (db *DB) CancelOrder(ctx context.Context, id int64, reason string) (*enforc
 			return "", nil, err
 		}
 		if o.Status.Closed() {
-			return "", nil, enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s already.", id, o.Status)
+			return "", nil, enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s already.", id, o.Status).
+				ZH("整改通知 %d %s。", id, enforcement.StatusZH(string(o.Status)))
 		}
 		if _, err := tx.Exec(ctx, `UPDATE rectification_orders SET status = 'cancelled', closed_at = $2, listed = false, updated_at = $2 WHERE id = $1`, id, now); err != nil {
 			return "", nil, err

@@ -39,9 +39,11 @@ func (db *DB) CreateRecusal(ctx context.Context, r *enforcement.Recusal) error {
 		var pgErr *pgconn.PgError
 		switch {
 		case errors.As(err, &pgErr) && pgErr.Code == "23503" && pgErr.ConstraintName == "recusals_enterprise_id_fkey":
-			return enforcement.FieldError("enterprise_id", "There is no enterprise %d.", r.EnterpriseID)
+			return enforcement.FieldError("enterprise_id", "There is no enterprise %d.", r.EnterpriseID).
+				ZH("企业 %d 不存在。", r.EnterpriseID)
 		case errors.As(err, &pgErr) && pgErr.Code == "23505":
-			return enforcement.Errorf(enforcement.ECONFLICT, "Inspector %d has declared a conflict of interest with enterprise %d already.", r.InspectorID, r.EnterpriseID)
+			return enforcement.Errorf(enforcement.ECONFLICT, "Inspector %d has declared a conflict of interest with enterprise %d already.", r.InspectorID, r.EnterpriseID).
+				ZH("执法人员 %d 已申报与企业 %d 存在回避事由。", r.InspectorID, r.EnterpriseID)
 		case err != nil:
 			return interpretError(err)
 		}

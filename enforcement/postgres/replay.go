@@ -176,7 +176,8 @@ func (db *DB) ReplayOSHA(ctx context.Context, violations []enforcement.OSHAViola
 		return rep, err
 	}
 	if replayed {
-		return rep, enforcement.Errorf(enforcement.ECONFLICT, "This database holds OSHA orders already; replay into a fresh database.")
+		return rep, enforcement.Errorf(enforcement.ECONFLICT, "This database holds OSHA orders already; replay into a fresh database.").
+			ZH("该数据库中已有 OSHA 整改记录，请在新数据库中回放。")
 	}
 
 	events := make([]replayEvent, 0, 2*len(violations))
@@ -184,10 +185,12 @@ func (db *DB) ReplayOSHA(ctx context.Context, violations []enforcement.OSHAViola
 	for i := range violations {
 		v := &violations[i]
 		if v.IssuanceDate.IsZero() || v.AbateDate.IsZero() || strings.TrimSpace(v.EstabName) == "" {
-			return rep, enforcement.Errorf(enforcement.EINVALID, "Line %d lacks an issuance date, a due date or an establishment; parse the file with ParseOSHAViolations.", v.Line)
+			return rep, enforcement.Errorf(enforcement.EINVALID, "Line %d lacks an issuance date, a due date or an establishment; parse the file with ParseOSHAViolations.", v.Line).
+				ZH("第 %d 行缺少下达日期、整改期限或单位，请用 ParseOSHAViolations 解析该文件。", v.Line)
 		}
 		if v.AbateDate.Before(v.IssuanceDate) {
-			return rep, enforcement.Errorf(enforcement.EINVALID, "Line %d is due (%s) before it was issued (%s).", v.Line, v.AbateDate, v.IssuanceDate)
+			return rep, enforcement.Errorf(enforcement.EINVALID, "Line %d is due (%s) before it was issued (%s).", v.Line, v.AbateDate, v.IssuanceDate).
+				ZH("第 %d 行的整改期限（%s）早于下达日期（%s）。", v.Line, v.AbateDate, v.IssuanceDate)
 		}
 		events = append(events, replayEvent{at: v.IssuedAt(loc), i: i})
 		if at, ok := v.ClosedAt(loc); ok {
@@ -404,7 +407,8 @@ type issuedRegistryOrder struct {
 // (enterpriseClock).
 func (db *DB) issueRegistryOrder(ctx context.Context, c *registryOrder) (*issuedRegistryOrder, error) {
 	if !c.severity.Valid() {
-		return nil, enforcement.FieldError("severity", "Severity must be general or major; got %q.", c.severity)
+		return nil, enforcement.FieldError("severity", "Severity must be general or major; got %q.", c.severity).
+			ZH("隐患等级须为一般隐患或重大隐患；实际为“%s”。", c.severity)
 	}
 	out := &issuedRegistryOrder{enterpriseID: c.enterpriseID}
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
@@ -426,7 +430,8 @@ func (db *DB) issueRegistryOrder(ctx context.Context, c *registryOrder) (*issued
 		// it is not before the day of issue.
 		dueOn, rule := c.dueOn, "date"
 		if issuedOn := enforcement.DateOf(now.In(loc)); dueOn.Before(issuedOn) {
-			return enforcement.FieldError("due_date", "The due date %s is before the day of issue %s.", dueOn, issuedOn)
+			return enforcement.FieldError("due_date", "The due date %s is before the day of issue %s.", dueOn, issuedOn).
+				ZH("整改期限 %s 早于下达日期 %s。", dueOn, issuedOn)
 		}
 		if err := tx.QueryRow(ctx, `
 			INSERT INTO hazards (visit_id, enterprise_id, department_code, severity, negative_list, description, recorded_by, found_at)
@@ -468,10 +473,12 @@ func (db *DB) issueRegistryOrder(ctx context.Context, c *registryOrder) (*issued
 // the id and whether the row is new.
 func (db *DB) upsertRegistryEnterprise(ctx context.Context, tx pgx.Tx, e *enforcement.Enterprise, now time.Time) (int64, bool, error) {
 	if e.Registry == "" || e.Registry == enforcement.RegistryCreditCode || e.RegistryID == "" {
-		return 0, false, enforcement.Errorf(enforcement.EINVALID, "An outside registry and an identifier in it are needed; got %q %q.", e.Registry, e.RegistryID)
+		return 0, false, enforcement.Errorf(enforcement.EINVALID, "An outside registry and an identifier in it are needed; got %q %q.", e.Registry, e.RegistryID).
+			ZH("需要外部登记机构及其登记编号；实际为“%s”“%s”。", e.Registry, e.RegistryID)
 	}
 	if !e.RiskGrade.Valid() {
-		return 0, false, enforcement.FieldError("risk_grade", "must be 1 (high), 2 (medium) or 3 (low)")
+		return 0, false, enforcement.FieldError("risk_grade", "must be 1 (high), 2 (medium) or 3 (low)").
+			ZH("风险等级须为 1（高）、2（中）或 3（低）。")
 	}
 	var id int64
 	var created bool
@@ -514,7 +521,8 @@ func (db *DB) closeRegistryOrder(ctx context.Context, id int64, details map[stri
 			return err
 		}
 		if o.Status.Closed() {
-			return enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s already.", id, o.Status)
+			return enforcement.Errorf(enforcement.ECONFLICT, "Order %d is %s already.", id, o.Status).
+				ZH("整改通知 %d %s。", id, enforcement.StatusZH(string(o.Status)))
 		}
 		now := db.Clock.Now()
 		if _, err := tx.Exec(ctx, `

@@ -155,8 +155,10 @@ func certificateConflict(err error, certificateNo string) error {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "inspectors_certificate_no_key" {
 		return &enforcement.Error{Code: enforcement.ECONFLICT,
-			Message: "certificate_no: " + certificateNo + " is on the roster already; each enforcement certificate (执法证) is one entry.",
-			Fields:  map[string]string{"certificate_no": "on the roster already"}}
+			Message:   "certificate_no: " + certificateNo + " is on the roster already; each enforcement certificate (执法证) is one entry.",
+			Fields:    map[string]string{"certificate_no": "on the roster already"},
+			MessageZH: "执法证号 " + certificateNo + " 已在名册中；每个执法证只能登记一次。",
+			FieldsZH:  map[string]string{"certificate_no": "该执法证号已在名册中。"}}
 	}
 	return interpretError(err)
 }

@@ -69,9 +69,10 @@ func (db *DB) SetRemit(ctx context.Context, dept, industry string, covered bool)
 	}
 	dept, industry = strings.ToUpper(strings.TrimSpace(dept)), strings.TrimSpace(industry)
 	if dept == "" {
-		return enforcement.FieldError("department", "Name the department.")
+		return enforcement.FieldError("department", "Name the department.").ZH("请选择部门。")
 	} else if industry == "" {
-		return enforcement.FieldError("industry", "Name the industry (a GB/T 4754-2017 class, e.g. 6210).")
+		return enforcement.FieldError("industry", "Name the industry (a GB/T 4754-2017 class, e.g. 6210).").
+			ZH("请填写行业（GB/T 4754-2017 行业小类，如 6210）。")
 	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		if err := checkCodes(ctx, tx, "departments", "department", []string{dept}); err != nil {

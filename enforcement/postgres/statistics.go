@@ -24,7 +24,8 @@ func (db *DB) FindDashboard(ctx context.Context, f enforcement.DashboardFilter) 
 		f.Weeks = enforcement.DefaultDashboardWeeks
 	}
 	if f.Weeks < 1 || f.Weeks > enforcement.MaxDashboardWeeks {
-		return nil, enforcement.FieldError("weeks", "must be from 1 to %d; got %d.", enforcement.MaxDashboardWeeks, f.Weeks)
+		return nil, enforcement.FieldError("weeks", "must be from 1 to %d; got %d.", enforcement.MaxDashboardWeeks, f.Weeks).
+			ZH("周数须在 1 至 %d 之间；实际为 %d。", enforcement.MaxDashboardWeeks, f.Weeks)
 	}
 	if !a.Has(enforcement.RoleCoordinator) && !a.Has(enforcement.RoleLeadership) {
 		// A lead's dashboard is their own department's (DESIGN.md §5).

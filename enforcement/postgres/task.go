@@ -121,7 +121,8 @@ func lockTaskForLead(ctx context.Context, tx pgx.Tx, a *enforcement.Actor, id in
 		return nil, enforcement.Errorf(enforcement.EFORBIDDEN, "Only the lead of %s may accept or decline this task.", t.Department)
 	}
 	if !t.Status.CanAccept() {
-		return nil, enforcement.Errorf(enforcement.ECONFLICT, "Task %d is %s; only a pending task can be accepted or declined.", id, t.Status)
+		return nil, enforcement.Errorf(enforcement.ECONFLICT, "Task %d is %s; only a pending task can be accepted or declined.", id, t.Status).
+			ZH("任务 %d 状态为“%s”；只有待接收的任务才能接收或退回。", id, enforcement.StatusZH(string(t.Status)))
 	}
 	return t, nil
 }
@@ -183,7 +184,9 @@ func checkAssignable(ctx context.Context, tx pgx.Tx, t *enforcement.Task, ids []
 	if len(ids) < enforcement.MinInspectorsPerTask {
 		return enforcement.FieldError("inspector_ids",
 			"Assign at least %d inspectors (行政处罚法 art. 42 requires two enforcement officers); got %d.",
-			enforcement.MinInspectorsPerTask, len(ids))
+			enforcement.MinInspectorsPerTask, len(ids)).
+			ZH("请至少选派 %d 名执法人员（《行政处罚法》第四十二条）；实际 %d 名。",
+				enforcement.MinInspectorsPerTask, len(ids))
 	}
 	rows, err := tx.Query(ctx, `
 		SELECT x FROM unnest($1::bigint[]) x
@@ -197,7 +200,8 @@ func checkAssignable(ctx context.Context, tx pgx.Tx, t *enforcement.Task, ids []
 		return err
 	}
 	if len(bad) > 0 {
-		return enforcement.FieldError("inspector_ids", "%v are not active inspectors on the roster of %s.", bad, t.Department)
+		return enforcement.FieldError("inspector_ids", "%v are not active inspectors on the roster of %s.", bad, t.Department).
+			ZH("编号为 %s 的人员不是 %s 名册中的在岗执法人员。", idListZH(bad), t.Department)
 	}
 	rows, err = tx.Query(ctx, `
 		SELECT i.name FROM recusals r JOIN inspectors i ON i.id = r.inspector_id
@@ -211,7 +215,9 @@ func checkAssignable(ctx context.Context, tx pgx.Tx, t *enforcement.Task, ids []
 	}
 	if len(recused) > 0 {
 		return enforcement.FieldError("inspector_ids", "%s declared a conflict of interest with %s (回避); pick other inspectors.",
-			strings.Join(recused, ", "), t.EnterpriseName)
+			strings.Join(recused, ", "), t.EnterpriseName).
+			ZH("%s 已申报与 %s 存在回避事由，请选派其他执法人员。",
+				strings.Join(recused, "、"), t.EnterpriseName)
 	}
 	return nil
 }
@@ -235,7 +241,9 @@ func drawnInspectors(ctx context.Context, tx pgx.Tx, t *enforcement.Task) ([]int
 	if len(ids) < enforcement.MinInspectorsPerTask {
 		return nil, enforcement.FieldError("inspector_ids",
 			"The draw left %d assignable inspector(s) for this task (%d drawn); pick at least %d from the roster of %s (行政处罚法 art. 42).",
-			len(ids), len(t.DrawnInspectors), enforcement.MinInspectorsPerTask, t.Department)
+			len(ids), len(t.DrawnInspectors), enforcement.MinInspectorsPerTask, t.Department).
+			ZH("随机抽取的 %[2]d 名执法人员中，仍可选派的只有 %[1]d 名；请从 %[4]s 名册中选派至少 %[3]d 名（《行政处罚法》第四十二条）。",
+				len(ids), len(t.DrawnInspectors), enforcement.MinInspectorsPerTask, t.Department)
 	}
 	return ids, nil
 }
@@ -289,7 +297,7 @@ func (db *DB) ReassignTask(ctx context.Context, id int64, dept string) (*enforce
 		return nil, err
 	}
 	if dept = strings.TrimSpace(dept); dept == "" {
-		return nil, enforcement.FieldError("department", "Name the department to hand the task to.")
+		return nil, enforcement.FieldError("department", "Name the department to hand the task to.").ZH("请选择改派的部门。")
 	}
 	var task *enforcement.Task
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
@@ -303,7 +311,8 @@ func (db *DB) ReassignTask(ctx context.Context, id int64, dept string) (*enforce
 			return interpretError(err)
 		}
 		if status != enforcement.TaskDeclined {
-			return enforcement.Errorf(enforcement.ECONFLICT, "Task %d is %s; only a declined task can be reassigned.", id, status)
+			return enforcement.Errorf(enforcement.ECONFLICT, "Task %d is %s; only a declined task can be reassigned.", id, status).
+				ZH("任务 %d 状态为“%s”；只有已退回的任务才能改派。", id, enforcement.StatusZH(string(status)))
 		}
 		now := db.Clock.Now()
 		dueOn, err := enforcement.ReassignedAcceptanceDue(db.Calendar, enforcement.DateOf(now.In(db.Location)), visitOn.Date(), db.AcceptanceWorkingDays)
@@ -325,7 +334,8 @@ func (db *DB) ReassignTask(ctx context.Context, id int64, dept string) (*enforce
 			)
 			SELECT id FROM chain WHERE department_code = $2 ORDER BY id DESC LIMIT 1`, id, dept).Scan(&declinedOn)
 		if err == nil {
-			return enforcement.FieldError("department", "%s declined this task (task #%d); hand it to another department.", dept, declinedOn)
+			return enforcement.FieldError("department", "%s declined this task (task #%d); hand it to another department.", dept, declinedOn).
+				ZH("%s 已退回此任务（任务 #%d），请改派给其他部门。", dept, declinedOn)
 		} else if !errors.Is(err, pgx.ErrNoRows) {
 			return err
 		}
@@ -335,7 +345,8 @@ func (db *DB) ReassignTask(ctx context.Context, id int64, dept string) (*enforce
 			return err
 		}
 		if busy {
-			return enforcement.FieldError("department", "%s already has a task on this visit.", dept)
+			return enforcement.FieldError("department", "%s already has a task on this visit.", dept).
+				ZH("%s 在此次联合检查中已有任务。", dept)
 		}
 		var newID int64
 		if err := tx.QueryRow(ctx, `

@@ -163,7 +163,7 @@ func (s *Server) handleAdminDepartment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.Roster.SetVisitsPerTeamPerDay(r.Context(), code, n); err != nil {
-		if f.Fail(err, nil) {
+		if f.Fail(err, s.langOf(r), nil) {
 			s.renderAdmin(w, r, year, "department:"+code, f)
 			return
 		}
@@ -238,7 +238,7 @@ func (s *Server) handleAdminRemits(w http.ResponseWriter, r *http.Request) {
 				continue
 			}
 			if err := s.Roster.SetRemit(ctx, d.Code, ind.Code, want); err != nil {
-				if f.Fail(err, nil) {
+				if f.Fail(err, s.langOf(r), nil) {
 					s.renderAdmin(w, r, year, "remits", f)
 					return
 				}

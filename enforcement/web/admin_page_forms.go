@@ -183,7 +183,7 @@ func (s *Server) handleAdminCalendarSet(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	if _, err := s.Calendars.SetCalendarOverride(r.Context(), d, &enforcement.CalendarOverride{Working: working, Note: f.Get("note")}); err != nil {
-		if f.Fail(err, nil) {
+		if f.Fail(err, s.langOf(r), nil) {
 			s.renderAdmin(w, r, year, "calendar", f)
 			return
 		}

@@ -76,7 +76,8 @@ func (s *Server) handleCalendarDelete(w http.ResponseWriter, r *http.Request) {
 func pathDate(r *http.Request) (enforcement.Date, error) {
 	d, err := enforcement.ParseDate(chi.URLParam(r, "date"))
 	if err != nil {
-		return d, enforcement.FieldError("date", "%s", enforcement.ErrorMessage(err))
+		return d, enforcement.FieldError("date", "%s", enforcement.ErrorMessage(err)).
+			ZH("%s", enforcement.ErrorMessageIn(err, "zh"))
 	}
 	return d, nil
 }

@@ -47,7 +47,8 @@ func (s *Server) handleMeLanguage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if body.Language == nil {
-		s.error(w, r, enforcement.FieldError("language", "required: zh or en."))
+		s.error(w, r, enforcement.FieldError("language", "required: zh or en.").
+			ZH("必填：zh 或 en。"))
 		return
 	}
 	if err := s.Inbox.SetNotificationPreferences(r.Context(), enforcement.NotificationPreferences{Language: body.Language}); err != nil {
@@ -69,7 +70,8 @@ func (s *Server) handleMeEmailNotifications(w http.ResponseWriter, r *http.Reque
 		return
 	}
 	if body.Enabled == nil {
-		s.error(w, r, enforcement.FieldError("enabled", "required: true or false."))
+		s.error(w, r, enforcement.FieldError("enabled", "required: true or false.").
+			ZH("必填：true 或 false。"))
 		return
 	}
 	if err := s.Inbox.SetNotificationPreferences(r.Context(), enforcement.NotificationPreferences{EmailEnabled: body.Enabled}); err != nil {

@@ -79,13 +79,15 @@ func parseAdvance(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	orig := s
 	if s == "" {
-		return 0, enforcement.FieldError("advance", `Say how far to move the clock, e.g. "72h" or "3d".`)
+		return 0, enforcement.FieldError("advance", `Say how far to move the clock, e.g. "72h" or "3d".`).
+			ZH("请填写时钟要拨快多久，如“72h”或“3d”。")
 	}
 	var d time.Duration
 	if m := daysPrefix.FindStringSubmatch(s); m != nil {
 		days, err := strconv.Atoi(m[1])
 		if err != nil || days > maxAdvanceDays {
-			return 0, enforcement.FieldError("advance", "Move the clock by at most %d days.", maxAdvanceDays)
+			return 0, enforcement.FieldError("advance", "Move the clock by at most %d days.", maxAdvanceDays).
+				ZH("时钟一次最多拨快 %d 天。", maxAdvanceDays)
 		}
 		d = time.Duration(days) * 24 * time.Hour
 		s = s[len(m[0]):]
@@ -95,10 +97,12 @@ func parseAdvance(s string) (time.Duration, error) {
 	}
 	rest, err := time.ParseDuration(s)
 	if err != nil {
-		return 0, enforcement.FieldError("advance", `%q is not a duration such as "72h", "90m" or "3d".`, orig)
+		return 0, enforcement.FieldError("advance", `%q is not a duration such as "72h", "90m" or "3d".`, orig).
+			ZH("“%s”不是“72h”“90m”“3d”这样的时长。", orig)
 	}
 	if rest > maxAdvanceDays*24*time.Hour {
-		return 0, enforcement.FieldError("advance", "Move the clock by at most %d days.", maxAdvanceDays)
+		return 0, enforcement.FieldError("advance", "Move the clock by at most %d days.", maxAdvanceDays).
+			ZH("时钟一次最多拨快 %d 天。", maxAdvanceDays)
 	}
 	return d + rest, nil
 }

@@ -71,10 +71,11 @@ func (f *form) Require(msg string, names ...string) bool {
 
 // Fail records a domain error: its field messages next to the fields
 // (aliases maps an API field name to the form's field name when they
-// differ), or its message above the form. It returns false for an error
-// that is not the user's to fix (internal, forbidden, not found): the
-// caller shows the error page instead.
-func (f *form) Fail(err error, aliases map[string]string) bool {
+// differ), or its message above the form, in the viewer's language lang
+// ("zh" shows the rule's Chinese text when it has one, else its English).
+// It returns false for an error that is not the user's to fix (internal,
+// forbidden, not found): the caller shows the error page instead.
+func (f *form) Fail(err error, lang string, aliases map[string]string) bool {
 	var e *enforcement.Error
 	if !errors.As(err, &e) || (e.Code != enforcement.EINVALID && e.Code != enforcement.ECONFLICT) {
 		return false
@@ -82,14 +83,14 @@ func (f *form) Fail(err error, aliases map[string]string) bool {
 	if f.Errors == nil {
 		f.Errors = map[string]string{}
 	}
-	for name, msg := range e.Fields {
+	for name, msg := range enforcement.FieldMessagesIn(e, lang) {
 		if a, ok := aliases[name]; ok {
 			name = a
 		}
 		f.Errors[name] = msg
 	}
 	if len(e.Fields) == 0 {
-		f.Message = e.Message
+		f.Message = enforcement.ErrorMessageIn(e, lang)
 	}
 	return true
 }

@@ -187,7 +187,7 @@ func TestInvalidTextIsRefused(t *testing.T) {
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
 		req.Header.Set(actorHeader, tc.who)
 		rec := b.serve(req)
-		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "输入有误") || !strings.Contains(rec.Body.String(), tc.field+": holds") {
+		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "输入有误") || !strings.Contains(rec.Body.String(), "字段 "+tc.field+" 含有无效字符") {
 			t.Errorf("POST %s %s: %d, want 422 and the error page naming %s: %s", tc.path, tc.body, rec.Code, tc.field, rec.Body)
 		}
 	}

@@ -86,7 +86,8 @@ func (s *Server) validInput(next http.Handler) http.Handler {
 		}
 		q, _ := url.ParseQuery(r.URL.RawQuery) // malformed pairs are dropped, as r.URL.Query does
 		if name, bad := invalidField(q); bad {
-			s.inputError(w, r, enforcement.FieldError(name, "holds bytes that are not UTF-8 text, or a NUL character."))
+			s.inputError(w, r, enforcement.FieldError(name, "holds bytes that are not UTF-8 text, or a NUL character.").
+				ZH("字段 %s 含有无效字符（非 UTF-8 文本或空字符）。", name))
 			return
 		}
 		if isURLEncodedBody(r) {
@@ -97,11 +98,13 @@ func (s *Server) validInput(next http.Handler) http.Handler {
 					detail: fmt.Sprintf("The form is larger than %d bytes.", tooLarge.Limit)})
 				return
 			} else if err != nil {
-				s.inputError(w, r, enforcement.Errorf(enforcement.EINVALID, "The form cannot be read: %v", err))
+				s.inputError(w, r, enforcement.Errorf(enforcement.EINVALID, "The form cannot be read: %v", err).
+					ZH("无法读取表单：%v", err))
 				return
 			}
 			if name, bad := invalidField(r.PostForm); bad {
-				s.inputError(w, r, enforcement.FieldError(name, "holds bytes that are not UTF-8 text, or a NUL character."))
+				s.inputError(w, r, enforcement.FieldError(name, "holds bytes that are not UTF-8 text, or a NUL character.").
+					ZH("字段 %s 含有无效字符（非 UTF-8 文本或空字符）。", name))
 				return
 			}
 		}

@@ -137,7 +137,8 @@ func (s *Server) handleOperationDraw(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if op.Seed == "" || op.Status == enforcement.OperationDraft || op.Status == enforcement.OperationPlanning {
-		s.error(w, r, enforcement.Errorf(enforcement.ECONFLICT, "Operation %d is %s; its draw is published once it is planned.", id, op.Status))
+		s.error(w, r, enforcement.Errorf(enforcement.ECONFLICT, "Operation %d is %s; its draw is published once it is planned.", id, op.Status).
+			ZH("联合执法行动 %d 状态为“%s”；编排完成后才公布抽取结果。", id, enforcement.StatusZH(string(op.Status))))
 		return
 	}
 	writeJSON(w, http.StatusOK, draw{op.ID, op.Seed, op.AlgorithmVersion, op.CandidateDigest, op.CandidateCount})

@@ -232,7 +232,7 @@ func (s *Server) checkPlannable(r *http.Request, f *form, c *enforcement.Operati
 	if err == nil {
 		return nil
 	}
-	if !f.Fail(err, operationFormAliases) {
+	if !f.Fail(err, s.langOf(r), operationFormAliases) {
 		return err
 	}
 	if f.Message != "" {
@@ -285,7 +285,8 @@ func (s *Server) handleOperationCreatePage(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		s.htmlError(w, r, enforcement.Errorf(enforcement.EINVALID, "The form could not be read."))
+		s.htmlError(w, r, enforcement.Errorf(enforcement.EINVALID, "The form could not be read.").
+			ZH("无法读取表单。"))
 		return
 	}
 	p, err := s.operationNewData(r)
@@ -308,7 +309,7 @@ func (s *Server) handleOperationCreatePage(w http.ResponseWriter, r *http.Reques
 		if op, err = s.Operations.CreateOperation(r.Context(), c); err == nil {
 			op, err = s.Operations.SubmitOperation(r.Context(), op.ID)
 		}
-		if err != nil && !f.Fail(err, operationFormAliases) {
+		if err != nil && !f.Fail(err, s.langOf(r), operationFormAliases) {
 			s.htmlError(w, r, err)
 			return
 		}
@@ -330,7 +331,8 @@ func (s *Server) handleOperationPreviewPage(w http.ResponseWriter, r *http.Reque
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		s.htmlError(w, r, enforcement.Errorf(enforcement.EINVALID, "The form could not be read."))
+		s.htmlError(w, r, enforcement.Errorf(enforcement.EINVALID, "The form could not be read.").
+			ZH("无法读取表单。"))
 		return
 	}
 	p, err := s.operationNewData(r)
@@ -341,7 +343,7 @@ func (s *Server) handleOperationPreviewPage(w http.ResponseWriter, r *http.Reque
 	f := newForm(r)
 	if c, ok := s.parseOperationForm(r, f, true, p); ok {
 		p.Preview, err = s.Planning.PreviewOperation(r.Context(), c)
-		if err != nil && !f.Fail(err, operationFormAliases) {
+		if err != nil && !f.Fail(err, s.langOf(r), operationFormAliases) {
 			s.htmlError(w, r, err)
 			return
 		}

@@ -207,7 +207,8 @@ func (s *Server) handleOperationReassign(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		s.htmlError(w, r, enforcement.Errorf(enforcement.EINVALID, "The form could not be read."))
+		s.htmlError(w, r, enforcement.Errorf(enforcement.EINVALID, "The form could not be read.").
+			ZH("无法读取表单。"))
 		return
 	}
 	f := newForm(r)
@@ -241,7 +242,7 @@ func (s *Server) handleOperationReassign(w http.ResponseWriter, r *http.Request)
 	}
 	if f.Require(l.T("op.err.department"), "department") && !f.Failed() {
 		if _, err := s.Tasks.ReassignTask(r.Context(), taskID, dept); err != nil {
-			if !f.Fail(err, reassignFormAliases) {
+			if !f.Fail(err, s.langOf(r), reassignFormAliases) {
 				s.htmlError(w, r, err)
 				return
 			}
@@ -275,7 +276,8 @@ func (s *Server) handleOperationCancelPage(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		s.htmlError(w, r, enforcement.Errorf(enforcement.EINVALID, "The form could not be read."))
+		s.htmlError(w, r, enforcement.Errorf(enforcement.EINVALID, "The form could not be read.").
+			ZH("无法读取表单。"))
 		return
 	}
 	id := chi.URLParam(r, "id")
@@ -296,7 +298,7 @@ func (s *Server) handleOperationCancelPage(w http.ResponseWriter, r *http.Reques
 			return
 		}
 		if _, err := s.Operations.CancelOperation(r.Context(), n, reason); err != nil {
-			if !f.Fail(err, nil) {
+			if !f.Fail(err, s.langOf(r), nil) {
 				s.htmlError(w, r, err)
 				return
 			}

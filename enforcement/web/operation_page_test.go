@@ -212,7 +212,7 @@ func TestOperationShowsTheDeclineAndReassigns(t *testing.T) {
 	// EMB is already on the visit.
 	body = b.post(t, "coord", path+"/reassign", url.Values{"task": {itoa(task.ID)}, "department": {"EMB"}}).
 		want(http.StatusUnprocessableEntity).Body.String()
-	wantIn(t, body, "already has a task on this visit")
+	wantIn(t, body, "EMB 在此次联合检查中已有任务。")
 
 	r := b.post(t, "coord", path+"/reassign", url.Values{"task": {itoa(task.ID)}, "department": {"FIRE"}}).want(http.StatusSeeOther)
 	if loc := r.Header().Get("Location"); loc != path+"#declined" {
@@ -373,16 +373,16 @@ func TestOperationFormRefusesWhatCannotBePlanned(t *testing.T) {
 		wants []string
 	}{
 		{"a weekend only", func(f url.Values) { f.Set("window_start", "2026-03-14"); f.Set("window_end", "2026-03-15") },
-			[]string{"按这些条件无法生成计划，未创建行动", "no working day"}},
+			[]string{"按这些条件无法生成计划，未创建行动", "行动时段内没有可安排"}},
 		{"no working day after the 2 working days to accept", func(f url.Values) { f.Set("window_start", "2026-03-02"); f.Set("window_end", "2026-03-04") },
-			[]string{"按这些条件无法生成计划，未创建行动", "no working day"}},
+			[]string{"按这些条件无法生成计划，未创建行动", "行动时段内没有可安排"}},
 		{"more visits than the departments can make", func(f url.Values) {
 			f.Set("window_start", "2026-03-09")
 			f.Set("window_end", "2026-03-09")
 			f["departments"] = []string{"MSA", "FIRE", "HCB"}
 			delete(f, "industries")
 			delete(f, "subdistricts")
-		}, []string{"按这些条件无法生成计划，未创建行动", "cannot make the visits"}},
+		}, []string{"按这些条件无法生成计划，未创建行动", "各部门无法在该时段内完成这些检查"}},
 		{"a grade ticked with a ratio of 0", func(f url.Values) { f["risk_grades"] = []string{"1", "2"}; f.Set("ratio_2", "0") },
 			[]string{`id="ratio_2-error"`, "勾选的等级比例为 0"}},
 	} {

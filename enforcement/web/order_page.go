@@ -190,10 +190,10 @@ func orderDone(w http.ResponseWriter, r *http.Request, id int64, flash string) {
 // actions, the typed values kept.
 func (s *Server) orderFailed(w http.ResponseWriter, r *http.Request, f *form, err error, aliases map[string]string) {
 	if enforcement.ErrorCode(err) == enforcement.ECONFLICT {
-		s.showOrderConflict(w, r, f, enforcement.ErrorMessage(err))
+		s.showOrderConflict(w, r, f, enforcement.ErrorMessageIn(err, s.langOf(r)))
 		return
 	}
-	if err != nil && !f.Fail(err, aliases) {
+	if err != nil && !f.Fail(err, s.langOf(r), aliases) {
 		s.htmlError(w, r, err)
 		return
 	}
@@ -233,7 +233,8 @@ func (s *Server) orderInState(w http.ResponseWriter, r *http.Request, f *form, o
 // error page.
 func (s *Server) parsedForm(w http.ResponseWriter, r *http.Request) (*form, bool) {
 	if err := r.ParseForm(); err != nil {
-		s.htmlError(w, r, enforcement.Errorf(enforcement.EINVALID, "The form cannot be read: %v", err))
+		s.htmlError(w, r, enforcement.Errorf(enforcement.EINVALID, "The form cannot be read: %v", err).
+			ZH("无法读取表单：%v", err))
 		return nil, false
 	}
 	return newForm(r), true

@@ -17,14 +17,18 @@ import (
 const problemTypeBase = "https://jointops.dev/problems/"
 
 // Problem is an RFC 9457 problem details object, served as
-// application/problem+json. Code and Errors are extension members: Code is
-// the domain error code, and Errors names the input fields at fault with a
-// reason each, so a client can show the message next to the field.
+// application/problem+json. Code, Errors and DetailZH are extension members
+// (RFC 9457 §3.2): Code is the domain error code, and Errors names the input
+// fields at fault with a reason each, so a client can show the message next
+// to the field. Detail and Errors are in English, the API's language;
+// DetailZH, when the rule has a translation, is Detail in Chinese, the
+// district's language, for a client that shows the message to people.
 type Problem struct {
 	Type      string            `json:"type"`
 	Title     string            `json:"title"`
 	Status    int               `json:"status"`
 	Detail    string            `json:"detail,omitempty"`
+	DetailZH  string            `json:"detail_zh,omitempty"`
 	Code      string            `json:"code,omitempty"`
 	Errors    map[string]string `json:"errors,omitempty"`
 	RequestID string            `json:"request_id,omitempty"`
@@ -92,6 +96,7 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 			Detail: enforcement.ErrorMessage(err), Code: code}
 		if errors.As(err, &de) && code != enforcement.EINTERNAL {
 			p.Errors = de.Fields
+			p.DetailZH = de.MessageZH
 		}
 		if code == enforcement.EINTERNAL {
 			s.Logger.ErrorContext(r.Context(), "internal error",

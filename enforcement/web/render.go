@@ -164,6 +164,15 @@ func setPageHeaders(w http.ResponseWriter) {
 // the signed-out page stays in the person's language), else of the
 // Accept-Language header.
 func (s *Server) localizerFor(r *http.Request) *localizer {
+	lang := s.langOf(r)
+	return s.catalogue.localizer(lang, func(id string) {
+		s.Logger.WarnContext(r.Context(), "message id missing from the catalogue", "id", id, "lang", lang)
+	})
+}
+
+// langOf returns the viewer's language, "zh" or "en": the signed-in
+// user's choice, else the language cookie, else Accept-Language.
+func (s *Server) langOf(r *http.Request) string {
 	lang := trimLang(r.Header.Get("Accept-Language"))
 	if c, err := r.Cookie(langCookie); err == nil {
 		lang = trimLang(c.Value)
@@ -171,13 +180,12 @@ func (s *Server) localizerFor(r *http.Request) *localizer {
 	if a := enforcement.ActorFromContext(r.Context()); a != nil {
 		lang = trimLang(a.Language)
 	}
-	return s.catalogue.localizer(lang, func(id string) {
-		s.Logger.WarnContext(r.Context(), "message id missing from the catalogue", "id", id, "lang", lang)
-	})
+	return lang
 }
 
 // htmlError answers a failed page with an error page in the viewer's
-// language and the request id. The domain's own message, in English, is
+// language and the request id. The domain's own message (in Chinese for a
+// Chinese viewer when the rule has a translation, else in English) is
 // shown only for invalid input and conflicts, where it says what to fix;
 // for not found, forbidden, unauthorized and internal errors the page's
 // localized text says all there is (and an internal error is logged). A
@@ -196,7 +204,7 @@ func (s *Server) htmlError(w http.ResponseWriter, r *http.Request, err error) {
 			code, msg = enforcement.EINVALID, re.detail
 		}
 	case code == enforcement.EINVALID, code == enforcement.ECONFLICT:
-		msg = enforcement.ErrorMessage(err)
+		msg = enforcement.ErrorMessageIn(err, s.localizerFor(r).lang)
 	case code == enforcement.EINTERNAL:
 		s.Logger.ErrorContext(r.Context(), "internal error", "request_id", reqID, "method", r.Method, "path", r.URL.Path, "err", err)
 	}

@@ -108,7 +108,8 @@ func queryInt64(q url.Values, name string) (*int64, error) {
 	}
 	v, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || v <= 0 {
-		return nil, enforcement.FieldError(name, "%q is not a positive integer.", s)
+		return nil, enforcement.FieldError(name, "%q is not a positive integer.", s).
+			ZH("“%s”不是正整数。", s)
 	}
 	return &v, nil
 }
@@ -122,7 +123,8 @@ func queryInt(q url.Values, name string, lo, hi int) (int, error) {
 	}
 	v, err := strconv.Atoi(s)
 	if err != nil || v < lo || v > hi {
-		return 0, enforcement.FieldError(name, "%q is not an integer from %d to %d.", s, lo, hi)
+		return 0, enforcement.FieldError(name, "%q is not an integer from %d to %d.", s, lo, hi).
+			ZH("“%s”不是 %d 至 %d 之间的整数。", s, lo, hi)
 	}
 	return v, nil
 }
@@ -136,7 +138,8 @@ func queryBool(q url.Values, name string) (*bool, error) {
 	}
 	v, err := strconv.ParseBool(s)
 	if err != nil {
-		return nil, enforcement.FieldError(name, "%q is not true or false.", s)
+		return nil, enforcement.FieldError(name, "%q is not true or false.", s).
+			ZH("“%s”不是 true 或 false。", s)
 	}
 	return &v, nil
 }
@@ -157,7 +160,8 @@ func queryEnum[T ~string](q url.Values, name string, allowed ...T) (*T, error) {
 	for i, a := range allowed {
 		names[i] = string(a)
 	}
-	return nil, enforcement.FieldError(name, "%q is not one of %s.", s, strings.Join(names, ", "))
+	return nil, enforcement.FieldError(name, "%q is not one of %s.", s, strings.Join(names, ", ")).
+		ZH("“%s”不是 %s 之一。", s, strings.Join(names, "、"))
 }
 
 // nonNil returns s, or an empty slice for nil, so that a list is written

@@ -90,7 +90,8 @@ func (s *Server) handleRecusalDelete(w http.ResponseWriter, r *http.Request) {
 	for i, name := range []string{"inspector_id", "enterprise_id"} {
 		v, err := queryInt64(q, name)
 		if err == nil && v == nil {
-			err = enforcement.FieldError(name, "required.")
+			err = enforcement.FieldError(name, "required.").
+				ZH("必填。")
 		}
 		if err != nil {
 			s.error(w, r, err)

@@ -61,7 +61,8 @@ func (s *Server) handleFrequencyRulesPut(w http.ResponseWriter, r *http.Request)
 	var rules []enforcement.FrequencyRule
 	for _, x := range in {
 		if x.Grade == nil || x.MinPerYear == nil || x.MaxPerYear == nil {
-			s.error(w, r, enforcement.FieldError("frequency_rules", "Each rule needs risk_grade, min_per_year and max_per_year."))
+			s.error(w, r, enforcement.FieldError("frequency_rules", "Each rule needs risk_grade, min_per_year and max_per_year.").
+				ZH("每条规则都须填写 risk_grade、min_per_year 和 max_per_year。"))
 			return
 		}
 		rules = append(rules, enforcement.FrequencyRule{Grade: *x.Grade, MinPerYear: *x.MinPerYear, MaxPerYear: *x.MaxPerYear})
@@ -73,7 +74,8 @@ func (s *Server) handleFrequencyRulesPut(w http.ResponseWriter, r *http.Request)
 			return
 		}
 		if seen[rule.Grade] {
-			s.error(w, r, enforcement.FieldError("risk_grade", "Grade %d appears twice.", rule.Grade))
+			s.error(w, r, enforcement.FieldError("risk_grade", "Grade %d appears twice.", rule.Grade).
+				ZH("风险等级 %d 重复出现。", rule.Grade))
 			return
 		}
 		seen[rule.Grade] = true
@@ -104,7 +106,8 @@ func (s *Server) handleRemitPut(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if body.Covered == nil {
-		s.error(w, r, enforcement.FieldError("covered", "Say whether the remit covers the industry: true or false."))
+		s.error(w, r, enforcement.FieldError("covered", "Say whether the remit covers the industry: true or false.").
+			ZH("请说明该职责范围是否涵盖此行业：true 或 false。"))
 		return
 	}
 	if err := s.Roster.SetRemit(r.Context(), body.Department, body.Industry, *body.Covered); err != nil {
@@ -126,7 +129,8 @@ func (s *Server) handleDepartmentPut(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if body.VisitsPerTeamPerDay == nil {
-		s.error(w, r, enforcement.FieldError("visits_per_team_per_day", "required: the visits a team of two makes in a working day."))
+		s.error(w, r, enforcement.FieldError("visits_per_team_per_day", "required: the visits a team of two makes in a working day.").
+			ZH("必填：两人一组每个工作日的检查次数。"))
 		return
 	}
 	code := strings.ToUpper(chi.URLParam(r, "code"))

@@ -57,7 +57,8 @@ func (s *Server) handleTaskAcceptForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		s.htmlError(w, r, enforcement.Errorf(enforcement.EINVALID, "The form cannot be read: %v", err))
+		s.htmlError(w, r, enforcement.Errorf(enforcement.EINVALID, "The form cannot be read: %v", err).
+			ZH("无法读取表单：%v", err))
 		return
 	}
 	if !p.CanAnswer {
@@ -94,7 +95,7 @@ func (s *Server) handleTaskAcceptForm(w http.ResponseWriter, r *http.Request) {
 			redirectFlash(w, r, taskPath(p.Task.ID), "task.accepted")
 			return
 		}
-		if !f.Fail(err, map[string]string{"inspector_ids": "inspector_ids"}) {
+		if !f.Fail(err, s.langOf(r), map[string]string{"inspector_ids": "inspector_ids"}) {
 			s.htmlError(w, r, err)
 			return
 		}
@@ -114,7 +115,8 @@ func (s *Server) handleTaskDeclineForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		s.htmlError(w, r, enforcement.Errorf(enforcement.EINVALID, "The form cannot be read: %v", err))
+		s.htmlError(w, r, enforcement.Errorf(enforcement.EINVALID, "The form cannot be read: %v", err).
+			ZH("无法读取表单：%v", err))
 		return
 	}
 	f := newForm(r)
@@ -136,7 +138,7 @@ func (s *Server) handleTaskDeclineForm(w http.ResponseWriter, r *http.Request) {
 		redirectFlash(w, r, taskPath(p.Task.ID), "task.declined")
 		return
 	}
-	if !f.Fail(err, nil) {
+	if !f.Fail(err, s.langOf(r), nil) {
 		s.htmlError(w, r, err)
 		return
 	}
@@ -172,7 +174,8 @@ func (s *Server) loadTaskPage(r *http.Request) (*taskPage, error) {
 func (s *Server) loadAnswerablePage(r *http.Request) (*taskPage, error) {
 	p, err := s.loadTaskPage(r)
 	if err == nil && !p.Task.Status.CanAccept() {
-		err = enforcement.Errorf(enforcement.ECONFLICT, "The task is %s; only a pending task can be accepted or declined.", p.Task.Status)
+		err = enforcement.Errorf(enforcement.ECONFLICT, "The task is %s; only a pending task can be accepted or declined.", p.Task.Status).
+			ZH("该任务状态为“%s”；只有待接收的任务才能接收或退回。", enforcement.StatusZH(string(p.Task.Status)))
 	}
 	return p, err
 }

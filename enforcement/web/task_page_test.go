@@ -154,7 +154,7 @@ func TestTaskAcceptForm(t *testing.T) {
 	}
 	// Accepting again is a conflict, shown on the page.
 	body = b.post(t, "emb-lead", path+"/accept", url.Values{"inspector_ids": {itoa(ids[0]), itoa(ids[1])}}).want(http.StatusConflict).Body.String()
-	wantIn(t, body, "状态冲突", "accepted")
+	wantIn(t, body, "状态冲突", "只有待接收的任务才能接收或退回")
 }
 
 func TestTaskDeclineForm(t *testing.T) {

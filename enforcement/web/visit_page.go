@@ -117,7 +117,7 @@ func (s *Server) handleHazardForm(w http.ResponseWriter, r *http.Request) {
 			redirectFlash(w, r, visitPath(p.Visit.ID)+"#hazard-"+strconv.FormatInt(h.ID, 10), "visit.hazard_recorded")
 			return
 		}
-		if !f.Fail(err, nil) {
+		if !f.Fail(err, s.langOf(r), nil) {
 			s.htmlError(w, r, err)
 			return
 		}
@@ -159,7 +159,7 @@ func (s *Server) handleOrderForm(w http.ResponseWriter, r *http.Request) {
 			redirectFlash(w, r, visitPath(p.Visit.ID)+"#order-"+strconv.FormatInt(o.ID, 10), "visit.order_issued")
 			return
 		}
-		if !f.Fail(err, nil) {
+		if !f.Fail(err, s.langOf(r), nil) {
 			s.htmlError(w, r, err)
 			return
 		}
@@ -188,7 +188,8 @@ func (s *Server) parseVisitForm(w http.ResponseWriter, r *http.Request) error {
 		return &requestError{status: http.StatusRequestEntityTooLarge, slug: "too-large",
 			detail: fmt.Sprintf("The form is larger than %d MiB; a photo may be at most %d MiB.", limit>>20, s.MaxAttachmentBytes>>20)}
 	case err != nil:
-		return enforcement.Errorf(enforcement.EINVALID, "The form cannot be read: %v", err)
+		return enforcement.Errorf(enforcement.EINVALID, "The form cannot be read: %v", err).
+			ZH("无法读取表单：%v", err)
 	}
 	return nil
 }
@@ -341,7 +342,8 @@ func (s *Server) loadRecordablePage(r *http.Request) (*visitPage, error) {
 	case !enforcement.ActorFromContext(r.Context()).Has(enforcement.RoleInspector) || p.Mine == nil:
 		return nil, enforcement.Errorf(enforcement.EFORBIDDEN, "Only an inspector of a department on the visit records hazards and issues orders.")
 	case !p.CanRecord:
-		return nil, enforcement.Errorf(enforcement.ECONFLICT, "Your department's task on this visit is %s; it must be accepted first.", p.Mine.Status)
+		return nil, enforcement.Errorf(enforcement.ECONFLICT, "Your department's task on this visit is %s; it must be accepted first.", p.Mine.Status).
+			ZH("本部门在此次联合检查中的任务状态为“%s”，须先接收任务。", enforcement.StatusZH(string(p.Mine.Status)))
 	}
 	return p, nil
 }
