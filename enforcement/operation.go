@@ -63,7 +63,11 @@ type Operation struct {
 	AlgorithmVersion string `json:"algorithm_version,omitempty"`
 	CandidateDigest  string `json:"candidate_digest,omitempty"`
 	CandidateCount   int    `json:"candidate_count"`
-	PlanError        string `json:"plan_error,omitempty"`
+	// PlanError says why the last plan job failed (the operation is back
+	// in draft), in English; PlanErrorZH in Chinese, empty for failures
+	// recorded before it existed. Both are empty once a plan succeeds.
+	PlanError   string `json:"plan_error,omitempty"`
+	PlanErrorZH string `json:"plan_error_zh,omitempty"`
 	// Summary is what the plan job reported; nil before planning.
 	Summary    *PlanSummary `json:"plan_summary,omitempty"`
 	VisitCount int          `json:"visit_count"`

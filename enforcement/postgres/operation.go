@@ -121,7 +121,7 @@ func findOperations(ctx context.Context, q querier, f enforcement.OperationFilte
 	}
 	rows, err := q.Query(ctx, `
 		SELECT o.id, o.title, o.lead_department, o.departments, o.window_start, o.window_end, o.criteria,
-		       o.status, o.seed, o.algorithm_version, o.candidate_digest, o.candidate_count, o.plan_error,
+		       o.status, o.seed, o.algorithm_version, o.candidate_digest, o.candidate_count, o.plan_error, o.plan_error_zh,
 		       o.created_by, o.created_at, o.updated_at, o.plan_summary,
 		       (SELECT count(*) FROM visits v WHERE v.operation_id = o.id),
 		       (SELECT count(*) FROM tasks t WHERE t.operation_id = o.id AND t.status <> 'cancelled'),
@@ -145,7 +145,7 @@ func findOperations(ctx context.Context, q querier, f enforcement.OperationFilte
 		var cancelledByID *int64
 		var cancelledByName *string
 		err := r.Scan(&o.ID, &o.Title, &o.LeadDepartment, &o.Departments, &ws, &we, &criteria,
-			&o.Status, &o.Seed, &o.AlgorithmVersion, &o.CandidateDigest, &o.CandidateCount, &o.PlanError,
+			&o.Status, &o.Seed, &o.AlgorithmVersion, &o.CandidateDigest, &o.CandidateCount, &o.PlanError, &o.PlanErrorZH,
 			&o.CreatedBy, &o.CreatedAt, &o.UpdatedAt, &o.Summary, &o.VisitCount, &o.TaskCount,
 			&o.CancelReason, &o.CancelledAt, &cancelledByID, &cancelledByName)
 		if err != nil {
@@ -184,7 +184,7 @@ func (db *DB) SubmitOperation(ctx context.Context, id int64) (*enforcement.Opera
 			return enforcement.FieldError("window_end", "The window ended on %s, before today (%s).", windowEnd.Date(), today).
 				ZH("行动时段已于 %s 结束，早于今天（%s）。", windowEnd.Date(), today)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE operations SET status = 'planning', plan_error = '', updated_at = $2 WHERE id = $1`, id, db.Clock.Now()); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE operations SET status = 'planning', plan_error = '', plan_error_zh = '', updated_at = $2 WHERE id = $1`, id, db.Clock.Now()); err != nil {
 			return err
 		}
 		if _, err := db.river.InsertTx(ctx, tx, enforcement.PlanOperationJob{OperationID: id}, nil); err != nil {

@@ -69,8 +69,8 @@ func newSeed() (string, error) {
 // so the coordinator can fix the criteria and submit again. reasonZH is
 // the reason in Chinese, for the notification's Chinese title.
 func (db *DB) failPlan(ctx context.Context, tx pgx.Tx, id int64, reason, reasonZH string) error {
-	if _, err := tx.Exec(ctx, `UPDATE operations SET status = 'draft', plan_error = $2, updated_at = $3 WHERE id = $1`,
-		id, reason, db.Clock.Now()); err != nil {
+	if _, err := tx.Exec(ctx, `UPDATE operations SET status = 'draft', plan_error = $2, plan_error_zh = $4, updated_at = $3 WHERE id = $1`,
+		id, reason, db.Clock.Now(), reasonZH); err != nil {
 		return err
 	}
 	if _, err := tx.Exec(ctx, `
@@ -151,7 +151,7 @@ func (db *DB) persistPlan(ctx context.Context, tx pgx.Tx, op *enforcement.Operat
 	}
 	if _, err := tx.Exec(ctx, `
 		UPDATE operations SET status = 'planned', seed = $2, algorithm_version = $3, candidate_digest = $4,
-		       candidate_count = $5, plan_summary = $6, plan_error = '', updated_at = $7
+		       candidate_count = $5, plan_summary = $6, plan_error = '', plan_error_zh = '', updated_at = $7
 		WHERE id = $1`,
 		op.ID, plan.Seed, plan.AlgorithmVersion, plan.CandidateDigest, plan.Summary.Eligible, plan.Summary, now); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -315,8 +316,16 @@ func TestOperationPageShowsAFailedPlan(t *testing.T) {
 	if got := b.operationStatus(t, id); got != enforcement.OperationDraft {
 		t.Fatalf("status = %s, want draft after a plan that does not fit", got)
 	}
+	var failed enforcement.Operation
+	b.do(t, "coord", "GET", "/api/v1/operations/"+id, nil).want(http.StatusOK).decode(&failed)
+	if failed.PlanError == "" || failed.PlanErrorZH == "" || failed.PlanErrorZH == failed.PlanError {
+		t.Fatalf("plan error %q / %q: want it in English and in Chinese", failed.PlanError, failed.PlanErrorZH)
+	}
 	body := b.page(t, "coord", "/operations/"+id, http.StatusOK)
-	wantIn(t, body, `id="plan-error"`, "计划未能生成", `action="/operations/`+id+`/submit"`)
+	wantIn(t, body, `id="plan-error"`, "计划未能生成", `action="/operations/`+id+`/submit"`, html.EscapeString(failed.PlanErrorZH))
+	if strings.Contains(body, html.EscapeString(failed.PlanError)) {
+		t.Errorf("the Chinese page shows the English reason %q", failed.PlanError)
+	}
 	b.post(t, "coord", "/operations/"+id+"/submit", nil).want(http.StatusSeeOther)
 	if got := b.operationStatus(t, id); got != enforcement.OperationPlanning {
 		t.Errorf("status = %s after submitting again, want planning", got)
