@@ -101,3 +101,37 @@ func TestAcceptChecksTheRoster(t *testing.T) {
 		t.Fatalf("%d assignments after refusals", n)
 	}
 }
+
+// The trail says the draw was kept whether the lead named the drawn team
+// (as the page does, with the drawn pair ticked) or named no one.
+func TestAcceptNamingTheDrawnTeamIsAsDrawn(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.plannedOperation(t)
+	tasks, _ := b.db.FindTasks(b.as("emb-lead"), enforcement.TaskFilter{})
+	if len(tasks) < 2 {
+		t.Fatalf("EMB has %d tasks", len(tasks))
+	}
+	third := b.createInspector(t, "emb-lead", &enforcement.InspectorCreate{Name: "陈志伟", CertificateNo: "44030320240103"})
+	asDrawn := func(taskID int64) string {
+		var v string
+		if err := b.pool.QueryRow(b.ctx, `SELECT details->>'as_drawn' FROM audit_events WHERE action = 'task.accepted' AND subject_id = $1`, taskID).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	b.drawn(t, tasks[0].ID, b.rosterIDs("emb-i1", "emb-i2")...)
+	if _, err := b.db.AcceptTask(b.as("emb-lead"), tasks[0].ID, []int64{b.roster["emb-i2"], b.roster["emb-i1"]}); err != nil {
+		t.Fatal(err)
+	}
+	if got := asDrawn(tasks[0].ID); got != "true" {
+		t.Errorf("naming the drawn pair: as_drawn = %s, want true", got)
+	}
+	b.drawn(t, tasks[1].ID, b.rosterIDs("emb-i1", "emb-i2")...)
+	if _, err := b.db.AcceptTask(b.as("emb-lead"), tasks[1].ID, []int64{b.roster["emb-i1"], third.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if got := asDrawn(tasks[1].ID); got != "false" {
+		t.Errorf("changing the pair: as_drawn = %s, want false", got)
+	}
+}

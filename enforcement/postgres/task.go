@@ -165,9 +165,11 @@ func (db *DB) AcceptTask(ctx context.Context, id int64, inspectorIDs []int64) (*
 		for i, d := range t.DrawnInspectors {
 			drawnIDs[i] = d.ID
 		}
-		// The trail shows whether the lead kept the draw (双随机) or not.
+		// The trail shows whether the lead kept the draw (双随机) or not:
+		// as drawn when the team is the drawn one, named or not.
+		asDrawn := drawn || (len(drawnIDs) > 0 && sameIDs(inspectorIDs, drawnIDs))
 		if err := db.insertAudit(ctx, tx, a, "task.accepted", enforcement.SubjectTask, id, map[string]any{
-			"inspector_ids": inspectorIDs, "as_drawn": drawn, "drawn_inspector_ids": drawnIDs,
+			"inspector_ids": inspectorIDs, "as_drawn": asDrawn, "drawn_inspector_ids": drawnIDs,
 		}); err != nil {
 			return err
 		}
@@ -404,4 +406,15 @@ func (db *DB) FindInspectors(ctx context.Context, dept string) ([]enforcement.Us
 		return nil, err
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[enforcement.UserRef])
+}
+
+// sameIDs reports whether a and b hold the same ids, in any order.
+func sameIDs(a, b []int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	x, y := slices.Clone(a), slices.Clone(b)
+	slices.Sort(x)
+	slices.Sort(y)
+	return slices.Equal(x, y)
 }

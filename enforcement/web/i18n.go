@@ -129,7 +129,7 @@ func (l *localizer) htmlLang() string {
 	return "zh-CN"
 }
 
-// trimLang reduces an Accept-Language or stored value to "zh" or "en".
+// trimLang reduces a stored or submitted language to "zh" or "en".
 func trimLang(v string) string {
 	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(v)), "en") {
 		return "en"

@@ -139,3 +139,16 @@ func TestDevClockFormIsOnlyInDevMode(t *testing.T) {
 	}
 	b.post(t, "emb-lead", "/dev/clock", url.Values{"advance": {"3d"}}).want(http.StatusNotFound)
 }
+
+// A visitor's pages are in Chinese whatever the browser's language, until
+// the person chooses English with the switch.
+func TestVisitorPagesAreChineseByDefault(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	req := httptestForm("/signed-out", nil)
+	req.Method = "GET"
+	req.Header.Set("Accept-Language", "en-US,en;q=0.9")
+	wantIn(t, b.serve(req).Body.String(), `<html lang="zh-CN">`, "您已退出")
+	req.AddCookie(&http.Cookie{Name: "lang", Value: "en"})
+	wantIn(t, b.serve(req).Body.String(), `<html lang="en">`, "You have signed out")
+}

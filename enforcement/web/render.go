@@ -159,10 +159,7 @@ func setPageHeaders(w http.ResponseWriter) {
 	w.Header().Set("Referrer-Policy", "same-origin")
 }
 
-// localizerFor returns the localizer of the signed-in actor's language;
-// for a visitor, of the lang cookie that the language switch leaves (so
-// the signed-out page stays in the person's language), else of the
-// Accept-Language header.
+// localizerFor returns the localizer of the viewer's language (langOf).
 func (s *Server) localizerFor(r *http.Request) *localizer {
 	lang := s.langOf(r)
 	return s.catalogue.localizer(lang, func(id string) {
@@ -171,9 +168,12 @@ func (s *Server) localizerFor(r *http.Request) *localizer {
 }
 
 // langOf returns the viewer's language, "zh" or "en": the signed-in
-// user's choice, else the language cookie, else Accept-Language.
+// user's choice; for a visitor, the cookie the language switch leaves (so
+// the signed-out page stays in the person's language); else Chinese, the
+// district's language. The browser's Accept-Language is not asked: an
+// official's English-language browser does not make the office English.
 func (s *Server) langOf(r *http.Request) string {
-	lang := trimLang(r.Header.Get("Accept-Language"))
+	lang := "zh"
 	if c, err := r.Cookie(langCookie); err == nil {
 		lang = trimLang(c.Value)
 	}
