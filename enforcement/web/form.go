@@ -26,6 +26,18 @@ func newForm(r *http.Request) *form {
 	return &form{Values: r.PostForm, Errors: map[string]string{}}
 }
 
+// parsedForm parses r's urlencoded form and keeps it as a form; a body
+// that cannot be read answers the error page and false. Every page form
+// handler starts here.
+func (s *Server) parsedForm(w http.ResponseWriter, r *http.Request) (*form, bool) {
+	if err := r.ParseForm(); err != nil {
+		s.htmlError(w, r, enforcement.Errorf(enforcement.EINVALID, "The form cannot be read: %v", err).
+			ZH("无法读取表单：%v", err))
+		return nil, false
+	}
+	return newForm(r), true
+}
+
 // Get returns the value typed into field name.
 func (f *form) Get(name string) string {
 	if f == nil || f.Values == nil {

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/go-chi/chi/v5"
 
 	"github.com/jointops/jointops/enforcement"
 )
@@ -17,8 +16,8 @@ const inboxLimit = 50
 type inboxPage struct {
 	// Pending are the tasks waiting for acceptance that the viewer may
 	// see: their own department's, or every department's for a
-	// coordinator; one page of inboxLimit of them (the store's order,
-	// soonest visit first), soonest deadline first on the page.
+	// coordinator; one page of inboxLimit of them, in the store's order
+	// (soonest visit first) so that the pages follow on from each other.
 	Pending []*enforcement.Task
 	// TasksPage is the page of Pending shown, from 1 (the query's
 	// tasks_page); PendingFrom and PendingTo are the positions of its first
@@ -56,7 +55,6 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) {
 		if len(tasks) > inboxLimit {
 			tasks, p.PendingMore = tasks[:inboxLimit], true
 		}
-		slices.SortStableFunc(tasks, func(x, y *enforcement.Task) int { return x.AcceptanceDueAt.Compare(y.AcceptanceDueAt) })
 		p.Pending = tasks
 		if len(tasks) > 0 {
 			p.PendingFrom, p.PendingTo = offset+1, offset+len(tasks)
@@ -123,9 +121,9 @@ func tasksPage(v string) int {
 // notification read and goes where it points (the form field go, a local
 // path), or back to the inbox.
 func (s *Server) handleInboxRead(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	id, err := pathID(r)
 	if err != nil {
-		s.htmlError(w, r, enforcement.Errorf(enforcement.ENOTFOUND, "No such notification."))
+		s.htmlError(w, r, err)
 		return
 	}
 	if err := s.Inbox.MarkNotificationRead(r.Context(), id); err != nil {

@@ -284,9 +284,7 @@ func (s *Server) handleOperationCreatePage(w http.ResponseWriter, r *http.Reques
 	if !s.requireCoordinatorPage(w, r) {
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		s.htmlError(w, r, enforcement.Errorf(enforcement.EINVALID, "The form could not be read.").
-			ZH("无法读取表单。"))
+	if _, ok := s.parsedForm(w, r); !ok {
 		return
 	}
 	p, err := s.operationNewData(r)
@@ -330,9 +328,7 @@ func (s *Server) handleOperationPreviewPage(w http.ResponseWriter, r *http.Reque
 	if !s.requireCoordinatorPage(w, r) {
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		s.htmlError(w, r, enforcement.Errorf(enforcement.EINVALID, "The form could not be read.").
-			ZH("无法读取表单。"))
+	if _, ok := s.parsedForm(w, r); !ok {
 		return
 	}
 	p, err := s.operationNewData(r)

@@ -94,9 +94,9 @@ type operationPage struct {
 // operationPageData reads everything operation.html shows.
 func (s *Server) operationPageData(r *http.Request) (*operationPage, error) {
 	ctx := r.Context()
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	id, err := pathID(r)
 	if err != nil {
-		return nil, enforcement.Errorf(enforcement.ENOTFOUND, "No such operation.")
+		return nil, err
 	}
 	p := &operationPage{MaxReason: enforcement.MaxOperationCancelReasonRunes}
 	if p.Op, err = s.Operations.FindOperationByID(ctx, id); err != nil {
@@ -164,9 +164,9 @@ func (s *Server) handleOperationStatus(w http.ResponseWriter, r *http.Request) {
 	if !s.requireCoordinatorPage(w, r) {
 		return
 	}
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	id, err := pathID(r)
 	if err != nil {
-		s.htmlError(w, r, enforcement.Errorf(enforcement.ENOTFOUND, "No such operation."))
+		s.htmlError(w, r, err)
 		return
 	}
 	op, err := s.Operations.FindOperationByID(r.Context(), id)
@@ -186,9 +186,9 @@ func (s *Server) handleOperationResubmit(w http.ResponseWriter, r *http.Request)
 	if !s.requireCoordinatorPage(w, r) {
 		return
 	}
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	id, err := pathID(r)
 	if err != nil {
-		s.htmlError(w, r, enforcement.Errorf(enforcement.ENOTFOUND, "No such operation."))
+		s.htmlError(w, r, err)
 		return
 	}
 	if _, err := s.Operations.SubmitOperation(r.Context(), id); err != nil {
@@ -206,15 +206,13 @@ func (s *Server) handleOperationReassign(w http.ResponseWriter, r *http.Request)
 	if !s.requireCoordinatorPage(w, r) {
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		s.htmlError(w, r, enforcement.Errorf(enforcement.EINVALID, "The form could not be read.").
-			ZH("无法读取表单。"))
+	if _, ok := s.parsedForm(w, r); !ok {
 		return
 	}
 	f := newForm(r)
-	opID, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	opID, err := pathID(r)
 	if err != nil {
-		s.htmlError(w, r, enforcement.Errorf(enforcement.ENOTFOUND, "No such operation."))
+		s.htmlError(w, r, err)
 		return
 	}
 	taskID, err := strconv.ParseInt(f.Get("task"), 10, 64)
@@ -275,9 +273,7 @@ func (s *Server) handleOperationCancelPage(w http.ResponseWriter, r *http.Reques
 	if !s.requireCoordinatorPage(w, r) {
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		s.htmlError(w, r, enforcement.Errorf(enforcement.EINVALID, "The form could not be read.").
-			ZH("无法读取表单。"))
+	if _, ok := s.parsedForm(w, r); !ok {
 		return
 	}
 	id := chi.URLParam(r, "id")

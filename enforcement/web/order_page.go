@@ -101,20 +101,11 @@ func (s *Server) showOrderConflict(w http.ResponseWriter, r *http.Request, f *fo
 	s.renderPage(w, r, pg)
 }
 
-// orderID reads the {id} of the path; a malformed one is not found.
-func orderID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, enforcement.Errorf(enforcement.ENOTFOUND, "No such rectification order.")
-	}
-	return id, nil
-}
-
 // orderPageData reads the order, its hazards, files and history, and
 // works out the viewer's actions.
 func (s *Server) orderPageData(r *http.Request) (*orderPage, error) {
 	ctx := r.Context()
-	id, err := orderID(r)
+	id, err := pathID(r)
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +194,7 @@ func (s *Server) orderFailed(w http.ResponseWriter, r *http.Request, f *form, er
 // orderForAction reads the order of the path for one of its forms: the 404
 // page for an order the viewer does not see, before anything else.
 func (s *Server) orderForAction(w http.ResponseWriter, r *http.Request) (*enforcement.RectificationOrder, bool) {
-	id, err := orderID(r)
+	id, err := pathID(r)
 	var o *enforcement.RectificationOrder
 	if err == nil {
 		o, err = s.Rectifications.FindOrderByID(r.Context(), id)
@@ -227,17 +218,6 @@ func (s *Server) orderInState(w http.ResponseWriter, r *http.Request, f *form, o
 	l := s.localizerFor(r)
 	s.showOrderConflict(w, r, f, l.T(msgID, "Status", l.T("status."+string(o.Status))))
 	return false
-}
-
-// parsedForm parses r's urlencoded form; a body that cannot be read is the
-// error page.
-func (s *Server) parsedForm(w http.ResponseWriter, r *http.Request) (*form, bool) {
-	if err := r.ParseForm(); err != nil {
-		s.htmlError(w, r, enforcement.Errorf(enforcement.EINVALID, "The form cannot be read: %v", err).
-			ZH("无法读取表单：%v", err))
-		return nil, false
-	}
-	return newForm(r), true
 }
 
 // orderActive are the statuses in which an order awaits rectification.

@@ -56,9 +56,7 @@ func (s *Server) handleTaskAcceptForm(w http.ResponseWriter, r *http.Request) {
 		s.htmlError(w, r, err)
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		s.htmlError(w, r, enforcement.Errorf(enforcement.EINVALID, "The form cannot be read: %v", err).
-			ZH("无法读取表单：%v", err))
+	if _, ok := s.parsedForm(w, r); !ok {
 		return
 	}
 	if !p.CanAnswer {
@@ -114,9 +112,7 @@ func (s *Server) handleTaskDeclineForm(w http.ResponseWriter, r *http.Request) {
 		s.htmlError(w, r, err)
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		s.htmlError(w, r, enforcement.Errorf(enforcement.EINVALID, "The form cannot be read: %v", err).
-			ZH("无法读取表单：%v", err))
+	if _, ok := s.parsedForm(w, r); !ok {
 		return
 	}
 	f := newForm(r)
@@ -149,9 +145,9 @@ func (s *Server) handleTaskDeclineForm(w http.ResponseWriter, r *http.Request) {
 // department's) and, for its department's lead while it is pending, the
 // active roster the picker offers.
 func (s *Server) loadTaskPage(r *http.Request) (*taskPage, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	id, err := pathID(r)
 	if err != nil {
-		return nil, enforcement.Errorf(enforcement.ENOTFOUND, "No such task.")
+		return nil, err
 	}
 	ctx := r.Context()
 	task, err := s.Tasks.FindTaskByID(ctx, id)

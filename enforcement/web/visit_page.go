@@ -280,9 +280,9 @@ func (s *Server) readOrderForm(r *http.Request, f *form) *enforcement.OrderCreat
 // loadVisitPage reads the visit of the path (ENOTFOUND unless the viewer's
 // department is on it) and the orders issued on it.
 func (s *Server) loadVisitPage(r *http.Request) (*visitPage, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	id, err := pathID(r)
 	if err != nil {
-		return nil, enforcement.Errorf(enforcement.ENOTFOUND, "No such visit.")
+		return nil, err
 	}
 	ctx := r.Context()
 	v, err := s.Visits.FindVisitByID(ctx, id)
