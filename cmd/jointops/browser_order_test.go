@@ -93,12 +93,12 @@ func TestBrowserOrderEscalation(t *testing.T) {
 	if got := lead.path(); got != "/ledger?subdistrict=&industry=&status=overdue&severity=" {
 		t.Errorf("the filter led to %s", got)
 	}
-	lead.wantText("table.ledger", "已逾期")
+	lead.waitText("table.ledger", "已逾期")
 	// Changing a filter refreshes the results in place, and the address.
 	lead.do(chromedp.Evaluate[chromedp.Void](`(() => { const s = document.querySelector("#f-status"); s.value = "open"; s.dispatchEvent(new Event("change", {bubbles: true})); })()`),
 		chromedp.Poll[chromedp.Void](`location.search.includes("status=open")`),
 		chromedp.WaitNotPresent(fmt.Sprintf(`tr[data-order="%d"]`, order.ID)), chromedp.WaitVisible(`table.ledger`))
-	lead.wantText("table.ledger", "重大隐患")
+	lead.waitText("table.ledger", "重大隐患")
 	if got := lead.path(); !strings.Contains(got, "status=open") {
 		t.Errorf("after the in-place filter the address is %s", got)
 	}

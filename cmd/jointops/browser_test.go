@@ -154,6 +154,16 @@ func (s *browserSession) wantText(sel string, wants ...string) {
 	}
 }
 
+// waitText waits until the element sel shows want: for parts of a page
+// that htmx may still be swapping when the test reads them.
+func (s *browserSession) waitText(sel, want string) {
+	s.t.Helper()
+	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && e.innerText.includes(%q); })()`, sel, want)
+	if _, err := chromedp.Run(s.ctx, chromedp.Poll[bool](js)); err != nil {
+		s.t.Fatalf("%s: %s never showed %q: %v", s.path(), sel, want, err)
+	}
+}
+
 // shot saves a full-page PNG of the page shown as docs/screenshots/name.png.
 func (s *browserSession) shot(name string) {
 	s.t.Helper()
