@@ -134,9 +134,16 @@ func (s *browserSession) path() string {
 }
 
 // text returns the visible text of the first element sel matches.
+//
+// It waits for the element, then reads its text in one script run in the
+// page: reading by node id (chromedp.Text) fails with "No node with given
+// id" when htmx or a reload replaces the element in between.
 func (s *browserSession) text(sel string) string {
 	s.t.Helper()
-	txt, err := chromedp.Run(s.ctx, chromedp.Text(sel))
+	if err := chromedp.Do(s.ctx, chromedp.WaitVisible(sel)); err != nil {
+		s.t.Fatalf("wait for %s: %v", sel, err)
+	}
+	txt, err := chromedp.Run(s.ctx, chromedp.Evaluate[string](fmt.Sprintf(`(() => { const e = document.querySelector(%q); return e ? e.innerText : ""; })()`, sel)))
 	if err != nil {
 		s.t.Fatalf("text of %s: %v", sel, err)
 	}
